@@ -1,0 +1,122 @@
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+
+from podcastcms.validators import validate_image_file
+
+from .taxonomy import group_for_role, role_choices
+
+
+def person_photo_path(person, filename):
+    return f"people/{person.slug}/{filename}"
+
+
+class Person(models.Model):
+    """One human across every show of the network: hosts, guests, producers."""
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=100, unique=True, help_text="Part of the person's page URL.")
+    bio = models.TextField(blank=True, help_text="Plain text shown on the person's page.")
+    photo = models.ImageField(
+        upload_to=person_photo_path,
+        blank=True,
+        validators=[validate_image_file],
+        help_text="Square, at least 400 px; used as podcast:person img.",
+    )
+    website = models.URLField(blank=True, help_text="The person's own page; used as podcast:person href.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "people"
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("people:person", kwargs={"slug": self.slug})
+
+
+class PersonLink(models.Model):
+    """An entry of the person's “Keep In Touch” list, shown on every episode they appear on."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="links")
+    title = models.CharField(max_length=200, help_text="e.g. “@apaszke on Twitter”.")
+    url = models.URLField(max_length=1000)
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "pk"]
+
+    def __str__(self):
+        return self.title
+
+
+class RoleFields(models.Model):
+    """A Podcasting 2.0 role, with its group kept in step with the taxonomy."""
+
+    role = models.CharField(max_length=64, choices=role_choices(), default="host")
+    group = models.CharField(max_length=64, editable=False, blank=True)
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+    def clean(self):
+        if self.role not in group_for_role():
+            raise ValidationError({"role": "Choose a role from the Podcasting 2.0 taxonomy."})
+
+    def save(self, *args, **kwargs):
+        self.group = group_for_role()[self.role]
+        super().save(*args, **kwargs)
+
+
+class ShowHost(RoleFields):
+    """A show's regular cast, credited on each new episode and listed at channel level."""
+
+    show = models.ForeignKey("episodes.Show", on_delete=models.CASCADE, related_name="hosts")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="show_roles")
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = "default host"
+        constraints = [models.UniqueConstraint(fields=["show", "person", "role"], name="show_host_unique")]
+
+    def __str__(self):
+        return f"{self.person} ({self.role})"
+
+
+class Credit(RoleFields):
+    """A person's part in one episode: host, guest, producer …"""
+
+    episode = models.ForeignKey("episodes.Episode", on_delete=models.CASCADE, related_name="credits")
+    person = models.ForeignKey(
+        Person,
+        on_delete=models.PROTECT,
+        related_name="credits",
+        help_text="Credited people cannot be deleted: the episode's history depends on them.",
+    )
+
+    class Meta:
+        ordering = ["order", "pk"]
+        constraints = [models.UniqueConstraint(fields=["episode", "person", "role"], name="credit_unique")]
+
+    def __str__(self):
+        return f"{self.person} ({self.role})"
+
+
+class Pick(models.Model):
+    """Something a person recommends at the end of an episode."""
+
+    episode = models.ForeignKey("episodes.Episode", on_delete=models.CASCADE, related_name="picks")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="picks")
+    title = models.CharField(max_length=255)
+    url = models.URLField(max_length=1000, blank=True)
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "pk"]
+
+    def __str__(self):
+        return self.title

@@ -1,0 +1,87 @@
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+
+from podcastcms.fields import RichTextField
+from podcastcms.validators import validate_image_file
+
+
+class Sponsor(models.Model):
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=100, unique=True)
+    website = models.URLField(blank=True)
+    logo = models.ImageField(upload_to="sponsors/", blank=True, validators=[validate_image_file])
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Campaign(models.Model):
+    """A sponsor's flight: the copy hosts read, where it sends listeners, and on which shows."""
+
+    sponsor = models.ForeignKey(Sponsor, on_delete=models.PROTECT, related_name="campaigns")
+    name = models.CharField(max_length=200)
+    shows = models.ManyToManyField(
+        "episodes.Show", related_name="campaigns", help_text="Shows this campaign runs on."
+    )
+    read_copy = RichTextField(help_text="The default copy of a read; each read may adapt it.")
+    promo_url = models.URLField(max_length=1000, help_text="Where the read sends listeners.")
+    promo_code = models.CharField(max_length=64, blank=True)
+    starts_on = models.DateField()
+    ends_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-starts_on", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
+                name="campaign_flight_ordered",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.sponsor}: {self.name}"
+
+    def clean(self):
+        if self.ends_on and self.starts_on and self.ends_on < self.starts_on:
+            raise ValidationError({"ends_on": "The campaign must end on or after its first day."})
+
+
+class SponsorRead(models.Model):
+    """A campaign placed on an episode, with the copy as it was read."""
+
+    PRE_ROLL = "pre"
+    MID_ROLL = "mid"
+    POST_ROLL = "post"
+    POSITION_CHOICES = [(PRE_ROLL, "Pre-roll"), (MID_ROLL, "Mid-roll"), (POST_ROLL, "Post-roll")]
+
+    episode = models.ForeignKey("episodes.Episode", on_delete=models.CASCADE, related_name="sponsor_reads")
+    campaign = models.ForeignKey(
+        Campaign,
+        on_delete=models.PROTECT,
+        related_name="reads",
+        help_text="Campaigns with reads cannot be deleted: published episodes carry them.",
+    )
+    position = models.CharField(max_length=8, choices=POSITION_CHOICES, default=PRE_ROLL)
+    order = models.PositiveIntegerField(default=0)
+    copy = RichTextField(blank=True, help_text="Leave empty to use the campaign's copy.")
+
+    class Meta:
+        ordering = ["order", "pk"]
+
+    def __str__(self):
+        return f"{self.campaign} ({self.get_position_display()})"
+
+    def clean(self):
+        if self.campaign_id and self.episode_id:
+            show_id = self.episode.show_id
+            if not self.campaign.shows.filter(pk=show_id).exists():
+                raise ValidationError({"campaign": "This campaign does not run on this show."})
+
+    def save(self, *args, **kwargs):
+        if not self.copy and self.campaign_id:
+            self.copy = self.campaign.read_copy
+        super().save(*args, **kwargs)
