@@ -492,3 +492,30 @@ class Soundbite(models.Model):
 
     def __str__(self):
         return self.title or f"Soundbite at {self.start_time}s"
+
+
+class Team(models.Model):
+    """A group of users with one role on some shows, or on all of them (teams as data)."""
+
+    PRODUCER = "producer"
+    EDITOR = "editor"
+    NETWORK_ADMIN = "network_admin"
+    ROLE_CHOICES = [
+        (PRODUCER, "Producer: drafts and edits episodes, marks them ready for review"),
+        (EDITOR, "Editor: also publishes, schedules and unpublishes"),
+        (NETWORK_ADMIN, "Network admin: everything, including shows, teams, people and sponsors"),
+    ]
+
+    name = models.CharField(max_length=200, unique=True)
+    role = models.CharField(max_length=32, choices=ROLE_CHOICES, default=PRODUCER)
+    all_shows = models.BooleanField(
+        default=False, help_text="The role applies to every show, including shows added later."
+    )
+    shows = models.ManyToManyField(Show, blank=True, related_name="teams")
+    members = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="show_teams")
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
