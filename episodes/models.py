@@ -366,31 +366,45 @@ class Episode(models.Model):
         if self.status == self.PUBLISHED and not self.published_at:
             raise ValidationError({"published_at": "Give the time the episode becomes public."})
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._stored_audio_name = instance.__dict__.get("audio")
+        return instance
+
+    def audio_changed(self):
+        return bool(self.audio) and (
+            not self.audio_revision or self.audio.name != getattr(self, "_stored_audio_name", None)
+        )
+
     def read_audio(self):
-        """Read duration, size and type from the uploaded file, and bump the revision."""
-        metadata = read_audio_metadata(self.audio.file)
+        """Read duration, size and type from the audio file, and bump the revision."""
+        audio = self.audio
+        audio.open("rb")
+        try:
+            metadata = read_audio_metadata(audio.file)
+            digest = hashlib.sha256()
+            audio.file.seek(0)
+            for chunk in iter(lambda: audio.file.read(1 << 20), b""):
+                digest.update(chunk)
+            audio.file.seek(0)
+        finally:
+            if audio._committed:
+                audio.close()
         self.duration = metadata["duration"]
         self.audio_size = metadata["size"]
         self.audio_mime_type = metadata["mime_type"]
-        digest = hashlib.sha256()
-        self.audio.file.seek(0)
-        for chunk in (
-            self.audio.file.chunks()
-            if hasattr(self.audio.file, "chunks")
-            else iter(lambda: self.audio.file.read(1 << 20), b"")
-        ):
-            digest.update(chunk)
-        self.audio.file.seek(0)
         self.audio_revision = digest.hexdigest()[:12]
 
     def save(self, *args, **kwargs):
         if not self.guid:
             self.guid = str(uuid.uuid4())
-        if self.audio and not self.audio._committed:
+        if self.audio_changed():
             self.read_audio()
-        elif not self.audio and self.external_audio_url:
+        elif not self.audio and self.audio_revision:
             self.audio_revision = ""
         super().save(*args, **kwargs)
+        self._stored_audio_name = self.audio.name if self.audio else None
 
 
 class EpisodeLink(models.Model):

@@ -1,0 +1,70 @@
+import io
+
+import pytest
+from django.apps import apps
+from django.core.management import call_command
+
+from episodes.models import Episode, Show
+from people.models import Person
+
+pytestmark = pytest.mark.django_db
+
+
+def row_counts():
+    return {
+        model._meta.label: model.objects.count()
+        for model in apps.get_models()
+        if model._meta.app_label in {"episodes", "people", "sponsors", "auth"}
+    }
+
+
+def test_loaddemo_builds_the_reference_episode_from_a_real_mp3():
+    call_command("loaddemo", stdout=io.StringIO())
+
+    episode = Episode.objects.get(show__slug="podcast-init", number=202)
+    assert episode.title == "The Past, Present, and Future of Deep Learning In PyTorch"
+    assert episode.duration == 2532
+    assert episode.duration_display() == "42 mins 12 secs"
+    assert episode.audio_mime_type == "audio/mpeg"
+    assert episode.audio_size == episode.audio.size
+    assert episode.published_at.isoformat() == "2019-03-10T12:00:00+00:00"
+    assert [c.person.name for c in episode.credits.order_by("order")] == ["Tobias Macey", "Adam Paszke"]
+    assert [c.role for c in episode.credits.order_by("order")] == ["host", "guest"]
+    assert episode.sponsor_reads.get().campaign.sponsor.name == "Linode"
+    assert episode.links.count() == 13
+    assert episode.show.music_license == "CC BY-SA"
+
+
+def test_loaddemo_makes_a_network_of_two_shows_with_shared_host_and_sponsor():
+    call_command("loaddemo", stdout=io.StringIO())
+
+    assert sorted(Show.objects.values_list("slug", flat=True)) == [
+        "data-engineering-podcast",
+        "podcast-init",
+    ]
+    host = Person.objects.get(slug="tobias-macey")
+    assert sorted(set(host.credits.values_list("episode__show__slug", flat=True))) == [
+        "data-engineering-podcast",
+        "podcast-init",
+    ]
+    campaign_shows = Show.objects.filter(campaigns__sponsor__slug="linode").order_by("slug")
+    assert list(campaign_shows.values_list("slug", flat=True)) == [
+        "data-engineering-podcast",
+        "podcast-init",
+    ]
+    statuses = {e.slug: (e.status, e.is_public) for e in Episode.objects.filter(number__in=[203, 204])}
+    assert statuses == {
+        "packaging-future-episode-203": ("published", False),
+        "typing-at-scale-episode-204": ("draft", False),
+    }
+
+
+def test_loaddemo_twice_creates_and_changes_nothing():
+    call_command("loaddemo", "--with-users", stdout=io.StringIO())
+    counts = row_counts()
+    stamps = dict(Episode.objects.values_list("pk", "updated_at"))
+
+    call_command("loaddemo", "--with-users", stdout=io.StringIO())
+
+    assert row_counts() == counts
+    assert dict(Episode.objects.values_list("pk", "updated_at")) == stamps
