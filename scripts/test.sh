@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# The whole test suite: lint, then pytest on SQLite and again on PostgreSQL.
+# Installs what the tests need: the Python packages, and Debian's Chromium for browser tests.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+venv="${VENV:-.venv}"
+pg_url="${TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/postgres}"
+
+if [ ! -x /usr/bin/chromium ]; then
+  if [ "$(id -u)" = 0 ]; then
+    echo "==> Installing Debian's Chromium for the browser tests"
+    apt-get update -q >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium fonts-dejavu-core >/dev/null
+  else
+    echo "Browser tests need Debian's Chromium: sudo apt-get install -y chromium" >&2
+    exit 1
+  fi
+fi
+
+scripts/bootstrap.sh requirements-dev.txt
+
+echo "==> ruff"
+"$venv/bin/ruff" check .
+"$venv/bin/ruff" format --check .
+
+echo "==> Missing migrations"
+"$venv/bin/python" manage.py makemigrations --check --dry-run >/dev/null
+
+echo "==> Tests on SQLite"
+env -u DATABASE_URL "$venv/bin/pytest" "$@"
+
+if "$venv/bin/python" - "$pg_url" <<'PY'
+import sys
+
+import psycopg
+
+try:
+    psycopg.connect(sys.argv[1], connect_timeout=3).close()
+except psycopg.OperationalError as exc:
+    print(f"PostgreSQL is not reachable at {sys.argv[1]}: {exc}", file=sys.stderr)
+    sys.exit(1)
+PY
+then
+  echo "==> Tests on PostgreSQL ($pg_url)"
+  DATABASE_URL="$pg_url" "$venv/bin/pytest" "$@"
+elif [ "${CI:-}" = "true" ]; then
+  echo "CI must run the suite on PostgreSQL too; start it or set TEST_POSTGRES_URL." >&2
+  exit 1
+else
+  echo "==> Skipped the PostgreSQL run (no server; set TEST_POSTGRES_URL to point at one)."
+fi
