@@ -40,6 +40,9 @@ def episode_detail(request, show_slug, episode_slug):
     return render(request, "episodes/episode_detail.html", episode_page_context(episode))
 
 
+# Credits in these roles are listed under “Your Hosts”.
+HOST_ROLES = {"host", "co-host", "guest host"}
+
 EPISODE_PAGE_PREFETCHES = [
     Prefetch(
         "credits",
@@ -72,7 +75,7 @@ def episode_page_context(episode):
         Q(ends_on__isnull=True) | Q(ends_on__gte=published_on)
     )
     credits = list(episode.credits.all())
-    hosts = [credit.person for credit in credits if credit.role == "host"]
+    hosts = [credit.person for credit in credits if credit.role in HOST_ROLES]
     guests = [credit.person for credit in credits if credit.role == "guest"]
     picks_by_person = {}
     for pick in episode.picks.all():
@@ -82,7 +85,7 @@ def episode_page_context(episode):
         "episode": episode,
         "hosts": hosts,
         "guests": guests,
-        "other_credits": [c for c in credits if c.role not in {"host", "guest"}],
+        "other_credits": [c for c in credits if c.role not in HOST_ROLES | {"guest"}],
         "announcements": list(announcements),
         "sponsor_reads": list(episode.sponsor_reads.all()),
         "picks_by_person": list(picks_by_person.items()),

@@ -1,8 +1,9 @@
 from urllib.parse import urlsplit
 
 from django import template
+from django.utils.safestring import mark_safe
 
-from podcastcms.sanitize import ALLOWED_URL_SCHEMES
+from podcastcms.sanitize import ALLOWED_URL_SCHEMES, sanitize_html
 
 register = template.Library()
 
@@ -34,3 +35,13 @@ def absolute_url(context, path):
     if request is None or urlsplit(path).scheme:
         return path
     return request.build_absolute_uri(path)
+
+
+@register.filter
+def rich_text(html):
+    """Rich text for a page, through the one allowlist again.
+
+    Values are sanitised when saved; rows written around ``save()`` (``update()``, raw SQL,
+    a restore) are cleaned here too, so a page never trusts the database alone.
+    """
+    return mark_safe(sanitize_html(html))  # noqa: S308 - sanitised on the line above
