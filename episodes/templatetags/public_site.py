@@ -44,4 +44,4 @@ def rich_text(html):
     Values are sanitised when saved; rows written around ``save()`` (``update()``, raw SQL,
     a restore) are cleaned here too, so a page never trusts the database alone.
     """
-    return mark_safe(sanitize_html(html))  # noqa: S308 - sanitised on the line above
+    return mark_safe(sanitize_html(html))

@@ -235,3 +235,16 @@ def test_episode_page_uses_the_stylesheet_and_loads_artwork(live_server, browser
     assert header_background == "rgb(29, 35, 39)"
     assert artwork_loaded == 1400
     assert audio_preload == "none"
+
+
+def test_not_found_page_fits_a_phone(live_server, browser, urls):
+    ARTIFACTS.mkdir(exist_ok=True)
+    context = browser.new_context(viewport=VIEWPORTS["phone"])
+    page = context.new_page()
+    response = page.goto(live_server.url + "/shows/no-such-show/")
+    widths = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+    heading = page.inner_text("h1")
+    page.screenshot(path=ARTIFACTS / "public-404-phone.png", full_page=True)
+    context.close()
+
+    assert (response.status, heading, widths[0] <= widths[1]) == (404, "This page is not here", True)

@@ -2,9 +2,11 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import time_machine
+from django.template.loader import render_to_string
 from django.utils import timezone
 
-from episodes.models import Episode
+from episodes.models import Episode, Network
+from episodes.views import episode_page_context
 from sponsors.models import Sponsor
 from tests.factories import (
     announcement,
@@ -14,6 +16,7 @@ from tests.factories import (
     image_upload,
     make_campaign,
     make_episode,
+    make_full_episode,
     make_person,
     make_show,
     person_link,
@@ -346,3 +349,48 @@ def test_robots_txt_points_at_the_sitemap(client):
 
     assert response["Content-Type"] == "text/plain"
     assert response.content.decode().splitlines()[-1] == "Sitemap: http://testserver/sitemap.xml"
+
+
+def test_episode_page_lists_co_hosts_and_speaks_for_both(client):
+    show = make_show()
+    episode = make_episode(show)
+    credit(episode, make_person(name="Ann Host"), "host", order=0)
+    credit(episode, make_person(name="Bo Cohost"), "co-host", order=1)
+    credit(episode, make_person(name="Cy Guest"), "guest", order=2)
+    credit(episode, make_person(name="Di Producer"), "producer", order=3)
+
+    page = parse(client.get(episode.get_absolute_url()).content)
+
+    assert page.by_id("hosts").text == "Your Hosts Ann Host Bo Cohost"
+    assert page.by_id("guests").text == (
+        "Your hosts as usual are Ann Host and Bo Cohost and today we’re interviewing Cy Guest"
+    )
+
+
+def test_episode_preview_renders_a_draft_with_noindex_and_fixed_queries(django_assert_num_queries):
+    draft = make_full_episode(status=Episode.DRAFT, title="Draft in review", items=3)
+    draft = Episode.objects.select_related("show").get(pk=draft.pk)
+
+    # episode, credits, guests' links, picks, reads, links, announcements (the network is lazy)
+    with django_assert_num_queries(6):
+        context = episode_page_context(draft)
+    html = render_to_string("episodes/episode_detail.html", {**context, "preview": True})
+    page = parse(html)
+    metas = {el.attrs.get("name"): el.attrs.get("content") for el in page.find_all("meta")}
+
+    assert metas["robots"] == "noindex, nofollow"
+    assert page.by_id("title").text == "Draft in review"
+    assert page.by_id("date") is None
+    assert list(section_positions(html)) == [s for s in REFERENCE_ORDER if s != "date"]
+    assert page.by_id("announcements").text == "Announcement 0 Announcement 1 Announcement 2"
+
+
+def test_unknown_address_answers_the_site_404_page(client):
+    Network.objects.create(name="Boundless Audio")
+
+    response = client.get("/shows/no-such-show/")
+    page = parse(response.content)
+
+    assert response.status_code == 404
+    assert page.find_all("h1")[0].text == "This page is not here"
+    assert page.find_all("a", "brand")[0].text == "Boundless Audio"
