@@ -228,6 +228,14 @@ class Episode(models.Model):
     show_notes = RichTextField(
         blank=True, help_text="The full notes; sanitised on save and sent as content:encoded."
     )
+    interview_topic = models.CharField(
+        max_length=500,
+        blank=True,
+        help_text=(
+            "Plain text ending the guest line on the page: “today I’m interviewing Adam Paszke "
+            "about <this>”. Leave empty to end the line after the guests’ names."
+        ),
+    )
     audio = models.FileField(
         upload_to=episode_audio_path,
         blank=True,

@@ -1,7 +1,8 @@
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch, Q, prefetch_related_objects
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 
 from people.models import Credit, Pick, ShowHost
 from sponsors.models import SponsorRead
@@ -9,13 +10,12 @@ from sponsors.models import SponsorRead
 from .models import Episode, Show
 
 EPISODES_PER_PAGE = 20
+LATEST_ON_HOME = 12
 
 
 def home(request):
-    shows = Show.objects.public().prefetch_related(
-        Prefetch("hosts", queryset=ShowHost.objects.select_related("person"))
-    )
-    latest = Episode.objects.published().select_related("show")[:10]
+    shows = Show.objects.public()
+    latest = Episode.objects.published().select_related("show")[:LATEST_ON_HOME]
     return render(request, "episodes/home.html", {"shows": shows, "latest_episodes": latest})
 
 
@@ -33,37 +33,49 @@ def show_detail(request, show_slug):
 
 def episode_detail(request, show_slug, episode_slug):
     episode = get_object_or_404(
-        Episode.objects.published()
-        .select_related("show")
-        .prefetch_related(
-            Prefetch(
-                "credits",
-                queryset=Credit.objects.select_related("person").prefetch_related(Prefetch("person__links")),
-            ),
-            Prefetch("picks", queryset=Pick.objects.select_related("person")),
-            Prefetch(
-                "sponsor_reads",
-                queryset=SponsorRead.objects.select_related("campaign__sponsor"),
-            ),
-            "links",
-        ),
+        Episode.objects.published().select_related("show"),
         show__slug=show_slug,
         slug=episode_slug,
     )
     return render(request, "episodes/episode_detail.html", episode_page_context(episode))
 
 
+# Credits in these roles are listed under “Your Hosts”.
+HOST_ROLES = {"host", "co-host", "guest host"}
+
+EPISODE_PAGE_PREFETCHES = [
+    Prefetch(
+        "credits",
+        queryset=Credit.objects.select_related("person").prefetch_related("person__links"),
+    ),
+    Prefetch("picks", queryset=Pick.objects.select_related("person")),
+    Prefetch("sponsor_reads", queryset=SponsorRead.objects.select_related("campaign__sponsor")),
+    "links",
+]
+
+
+def join_names(names):
+    """“A”, “A and B”, “A, B and C”."""
+    names = list(names)
+    if len(names) < 2:
+        return "".join(names)
+    return f"{', '.join(names[:-1])} and {names[-1]}"
+
+
 def episode_page_context(episode):
-    """Everything the episode page shows, shared by the public page and previews."""
+    """Everything the episode page shows, shared by the public page and previews.
+
+    The queries are fixed in number whatever the number of credits, picks, reads or links.
+    """
+    prefetch_related_objects([episode], *EPISODE_PAGE_PREFETCHES)
     show = episode.show
-    published_on = episode.published_at.date() if episode.published_at else None
-    announcements = show.announcements.all()
-    if published_on:
-        announcements = announcements.filter(starts_on__lte=published_on).filter(
-            Q(ends_on__isnull=True) | Q(ends_on__gte=published_on)
-        )
+    # A draft has no publication time yet: its preview shows what runs today.
+    published_on = timezone.localdate(episode.published_at or timezone.now())
+    announcements = show.announcements.filter(starts_on__lte=published_on).filter(
+        Q(ends_on__isnull=True) | Q(ends_on__gte=published_on)
+    )
     credits = list(episode.credits.all())
-    hosts = [credit.person for credit in credits if credit.role == "host"]
+    hosts = [credit.person for credit in credits if credit.role in HOST_ROLES]
     guests = [credit.person for credit in credits if credit.role == "guest"]
     picks_by_person = {}
     for pick in episode.picks.all():
@@ -73,11 +85,13 @@ def episode_page_context(episode):
         "episode": episode,
         "hosts": hosts,
         "guests": guests,
-        "other_credits": [c for c in credits if c.role not in {"host", "guest"}],
+        "other_credits": [c for c in credits if c.role not in HOST_ROLES | {"guest"}],
         "announcements": list(announcements),
         "sponsor_reads": list(episode.sponsor_reads.all()),
-        "picks_by_person": picks_by_person,
+        "picks_by_person": list(picks_by_person.items()),
+        "guests_with_links": [guest for guest in guests if guest.links.all()],
         "links": list(episode.links.all()),
+        "host_names": join_names(host.name for host in hosts),
     }
 
 

@@ -11,6 +11,16 @@ def person_photo_path(person, filename):
     return f"people/{person.slug}/{filename}"
 
 
+class PersonQuerySet(models.QuerySet):
+    def public(self):
+        """People with a public appearance: credited on a public episode, or hosting a public show."""
+        from episodes.models import Episode
+
+        credited = Credit.objects.filter(episode__in=Episode.objects.published()).values("person_id")
+        hosting = ShowHost.objects.filter(show__is_public=True).values("person_id")
+        return self.filter(models.Q(pk__in=credited) | models.Q(pk__in=hosting))
+
+
 class Person(models.Model):
     """One human across every show of the network: hosts, guests, producers."""
 
@@ -26,6 +36,8 @@ class Person(models.Model):
     website = models.URLField(blank=True, help_text="The person's own page; used as podcast:person href.")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PersonQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]

@@ -1,4 +1,3 @@
-from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
 from episodes.models import Episode
@@ -7,21 +6,28 @@ from .models import Credit, Person
 
 
 def person_detail(request, slug):
-    person = get_object_or_404(Person.objects.prefetch_related("links"), slug=slug)
-    public_episodes = Episode.objects.published().select_related("show")
+    # Someone credited only on drafts, scheduled episodes or private shows has no public page.
+    person = get_object_or_404(Person.objects.public().prefetch_related("links"), slug=slug)
     credits = (
-        Credit.objects.filter(person=person, episode__in=public_episodes)
+        Credit.objects.filter(person=person, episode__in=Episode.objects.published())
         .select_related("episode__show")
-        .order_by("-episode__published_at", "order")
+        .order_by("episode__show__title", "-episode__published_at", "episode_id", "order")
     )
-    if not credits and not person.show_roles.filter(show__is_public=True).exists():
-        # Someone credited only on drafts or private shows has no public page yet.
-        raise Http404("No such person.")
+    hosted_shows = [
+        role.show for role in person.show_roles.filter(show__is_public=True).select_related("show")
+    ]
+    # {show: {episode: [role, …]}}: one entry per episode even when the person had two roles on it.
     appearances = {}
     for credit in credits:
-        appearances.setdefault(credit.episode, []).append(credit.get_role_display())
+        roles = appearances.setdefault(credit.episode.show, {}).setdefault(credit.episode, [])
+        roles.append(credit.get_role_display())
     return render(
         request,
         "people/person_detail.html",
-        {"person": person, "appearances": list(appearances.items())},
+        {
+            "person": person,
+            "hosted_shows": list(dict.fromkeys(hosted_shows)),
+            "appearances": [(show, list(episodes.items())) for show, episodes in appearances.items()],
+            "appearance_count": sum(len(episodes) for episodes in appearances.values()),
+        },
     )

@@ -1,11 +1,25 @@
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path, re_path
+from django.views.generic import TemplateView
 from django.views.static import serve
+
+from episodes.sitemaps import EpisodeSitemap, HomeSitemap, ShowSitemap
+from people.sitemaps import PersonSitemap
+
+sitemaps = {
+    "home": HomeSitemap,
+    "shows": ShowSitemap,
+    "episodes": EpisodeSitemap,
+    "people": PersonSitemap,
+}
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("ckeditor/", include("ckeditor_uploader.urls")),
+    path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
+    path("robots.txt", TemplateView.as_view(template_name="robots.txt", content_type="text/plain")),
     path("people/", include("people.urls")),
     path("", include("episodes.urls")),
 ]

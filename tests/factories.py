@@ -9,8 +9,8 @@ from django.utils import timezone
 from PIL import Image
 
 from episodes.audio import tone_mp3
-from episodes.models import Episode, Show
-from people.models import Credit, Person, ShowHost
+from episodes.models import Announcement, Episode, EpisodeLink, Show
+from people.models import Credit, Person, PersonLink, Pick, ShowHost
 from sponsors.models import Campaign, Sponsor, SponsorRead
 
 _sequence = count(1)
@@ -90,3 +90,52 @@ def make_campaign(*shows, **fields):
 
 def sponsor_read(episode, campaign, position=SponsorRead.PRE_ROLL, **fields):
     return SponsorRead.objects.create(episode=episode, campaign=campaign, position=position, **fields)
+
+
+def person_link(person, title, url, order=0):
+    return PersonLink.objects.create(person=person, title=title, url=url, order=order)
+
+
+def pick(episode, person, title, url="", order=0):
+    return Pick.objects.create(episode=episode, person=person, title=title, url=url, order=order)
+
+
+def episode_link(episode, title, url, order=0):
+    return EpisodeLink.objects.create(episode=episode, title=title, url=url, order=order)
+
+
+def announcement(show, text, starts_on=None, ends_on=None, order=0):
+    starts_on = starts_on or timezone.now().date() - timedelta(days=30)
+    return Announcement.objects.create(
+        show=show, text=text, starts_on=starts_on, ends_on=ends_on, order=order
+    )
+
+
+def make_full_episode(show=None, *, items=1, **fields):
+    """A public episode with every section of the episode page, ``items`` entries in each list.
+
+    Section texts carry the section's name so tests can find them; with ``items`` above one,
+    every list (hosts, guests, reads, announcements, picks, links, contact links) grows.
+    """
+    show = show or make_show(
+        intro="Hello and welcome to the show.",
+        music_credit="Requiem for a Fish The Freak Fandango Orchestra",
+        music_license="CC BY-SA",
+        music_license_url="https://creativecommons.org/licenses/by-sa/3.0/",
+    )
+    fields.setdefault("summary", "The about-this-episode summary.")
+    fields.setdefault("show_notes", "<ul><li>Show notes question</li></ul>")
+    fields.setdefault("duration", 2532)
+    episode = make_episode(show, **fields)
+    campaign = make_campaign(show, promo_code="PROMO")
+    for i in range(items):
+        host = make_person(name=f"Host {i}")
+        guest = make_person(name=f"Guest {i}")
+        credit(episode, host, "host", order=i)
+        credit(episode, guest, "guest", order=items + i)
+        person_link(guest, f"Guest {i} contact link", f"https://example.com/guest-{i}")
+        pick(episode, guest, f"Guest {i} pick", f"https://example.com/pick-{i}")
+        episode_link(episode, f"Episode link {i}", f"https://example.com/link-{i}", order=i)
+        announcement(show, f"<p>Announcement {i}</p>", order=i)
+        sponsor_read(episode, campaign, copy=f"<p>Sponsor read {i}</p>", order=i)
+    return episode

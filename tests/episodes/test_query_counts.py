@@ -1,0 +1,86 @@
+"""Public pages run a fixed number of queries, whatever the number of items on them."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from tests.factories import credit, default_host, make_episode, make_full_episode, make_person, make_show
+
+pytestmark = pytest.mark.django_db
+
+# network, shows, latest episodes
+HOME_QUERIES = 3
+# network, show, its hosts, episode count, the page of episodes
+SHOW_QUERIES = 5
+# network, episode with show, credits, guests' links, picks, reads, links, announcements
+EPISODE_QUERIES = 8
+# network, person, their links, credits, hosted shows
+PERSON_QUERIES = 5
+# shows, episodes, people: a count for the paginator and the page of rows each
+SITEMAP_QUERIES = 6
+
+
+@pytest.fixture(params=[1, 50], ids=["1-item", "50-items"])
+def items(request):
+    return request.param
+
+
+def test_home_query_count_is_fixed(client, django_assert_num_queries, items):
+    for _ in range(items):
+        show = make_show()
+        make_episode(show)
+
+    with django_assert_num_queries(HOME_QUERIES):
+        response = client.get("/")
+
+    assert response.content.decode().count('class="show-card"') == items
+
+
+def test_show_page_query_count_is_fixed(client, django_assert_num_queries, items):
+    show = make_show(slug="counted")
+    for n in range(items):
+        default_host(show, make_person())
+        make_episode(show, published_at=timezone.now() - timedelta(hours=n + 1))
+
+    with django_assert_num_queries(SHOW_QUERIES):
+        response = client.get("/shows/counted/")
+
+    html = response.content.decode()
+    assert (html.count('class="episode-card"'), html.count('class="person-chip"')) == (min(items, 20), items)
+
+
+def test_episode_page_query_count_is_fixed(client, django_assert_num_queries, items):
+    episode = make_full_episode(items=items)
+
+    with django_assert_num_queries(EPISODE_QUERIES):
+        response = client.get(episode.get_absolute_url())
+
+    html = response.content.decode()
+    counts = [html.count(f"{kind} {n}<") for n in range(items) for kind in ("Sponsor read", "Announcement")]
+    assert counts == [1] * 2 * items
+    assert html.count("pick</a>") == items
+    assert html.count("contact link</a>") == items
+
+
+def test_person_page_query_count_is_fixed(client, django_assert_num_queries, items):
+    person = make_person(slug="counted-person")
+    for _ in range(items):
+        show = make_show()
+        default_host(show, person)
+        credit(make_episode(show), person, "host")
+
+    with django_assert_num_queries(PERSON_QUERIES):
+        response = client.get("/people/counted-person/")
+
+    assert response.content.decode().count('class="appearance"') == items
+
+
+def test_sitemap_query_count_is_fixed(client, django_assert_num_queries, items):
+    for _ in range(items):
+        credit(make_episode(make_show()), make_person())
+
+    with django_assert_num_queries(SITEMAP_QUERIES):
+        response = client.get("/sitemap.xml")
+
+    assert response.content.decode().count("<url>") == 1 + 3 * items
