@@ -270,16 +270,23 @@ def artwork_png(title, colour, size=1400):
     draw = ImageDraw.Draw(image)
     margin = size // 12
     draw.rectangle([margin, margin, size - margin, size - margin], outline=(255, 255, 255), width=12)
-    font = ImageFont.load_default(size=size // 9)
-    words, lines, line = title.split(), [], ""
-    for word in words:
-        candidate = f"{line} {word}".strip()
-        if draw.textlength(candidate, font=font) > size - 4 * margin and line:
-            lines.append(line)
-            line = word
-        else:
-            line = candidate
-    lines.append(line)
+    words = title.split()
+    font_size = size // 9
+    while True:
+        font = ImageFont.load_default(size=font_size)
+        lines, line = [], ""
+        for word in words:
+            candidate = f"{line} {word}".strip()
+            if draw.textlength(candidate, font=font) > size - 4 * margin and line:
+                lines.append(line)
+                line = word
+            else:
+                line = candidate
+        lines.append(line)
+        widest = max(draw.textlength(text, font=font) for text in lines)
+        if widest <= size - 4 * margin or font_size <= 24:
+            break
+        font_size -= 8
     line_height = size // 8
     top = (size - line_height * len(lines)) // 2
     for index, text in enumerate(lines):
@@ -417,14 +424,13 @@ class DemoLoader:
                 "title": "The Past, Present, and Future of Deep Learning In PyTorch",
                 "number": 202,
                 "summary": REFERENCE_SUMMARY,
+                "interview_topic": REFERENCE_TOPIC,
                 "show_notes": REFERENCE_NOTES,
                 "status": Episode.PUBLISHED,
                 "published_at": at_noon(date(2019, 3, 10)),
             },
             REFERENCE_DURATION,
         )
-        if hasattr(episode, "guest_topic"):
-            upsert(Episode, {"pk": episode.pk}, {"guest_topic": REFERENCE_TOPIC})
         Credit.objects.get_or_create(episode=episode, person=people["tobias-macey"], role="host")
         Credit.objects.get_or_create(
             episode=episode, person=people["adam-paszke"], role="guest", defaults={"order": 1}
@@ -443,9 +449,9 @@ class DemoLoader:
     def simple_episode(self, show, number, slug, title, people, guest_slug, day, campaign):
         guest = people.get(guest_slug)
         summary = (
-            f"{guest.name} joins the show to talk about {title.lower()}."
+            f"{guest.name} joins the show for a conversation on “{title}”."
             if guest
-            else f"A conversation about {title.lower()}."
+            else f"A conversation on “{title}”."
         )
         episode = self.episode(
             show,
