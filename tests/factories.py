@@ -4,12 +4,13 @@ import io
 from datetime import timedelta
 from itertools import count
 
+from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
 
 from episodes.audio import tone_mp3
-from episodes.models import Episode, Show
+from episodes.models import Episode, Show, Team
 from people.models import Credit, Person, ShowHost
 from sponsors.models import Campaign, Sponsor, SponsorRead
 
@@ -90,3 +91,15 @@ def make_campaign(*shows, **fields):
 
 def sponsor_read(episode, campaign, position=SponsorRead.PRE_ROLL, **fields):
     return SponsorRead.objects.create(episode=episode, campaign=campaign, position=position, **fields)
+
+
+def team_member(role, *shows, all_shows=False, username=None, password="pw-for-tests-only"):
+    """A staff user in a team of ``role`` on ``shows`` (or on every show)."""
+    n = next(_sequence)
+    user = get_user_model().objects.create_user(
+        username=username or f"{role}-{n}", password=password, is_staff=True
+    )
+    team = Team.objects.create(name=f"{role} team {n}", role=role, all_shows=all_shows)
+    team.shows.set(shows)
+    team.members.add(user)
+    return user
