@@ -11,12 +11,15 @@ def remember_episode_address(sender, instance, raw=False, **kwargs):
     instance._address_before = None
     if raw or instance.pk is None:
         return
-    before = Episode.objects.filter(pk=instance.pk).values("show_id", "slug", "status").first()
-    if before is None or (before["show_id"], before["slug"]) == (instance.show_id, instance.slug):
+    before = Episode.objects.filter(pk=instance.pk).values("show_id", "slug", "status", "guid").first()
+    if before is None:
         return
-    # Only an address the public may have seen is worth keeping: the episode is published
-    # now, or was at some time before (it may be unpublished for a fix).
-    if before["status"] == Episode.PUBLISHED or instance.publication_records.exists():
+    # Published now, or at some time before (it may be unpublished for a fix): the public
+    # may have seen it, so its guid is fixed and its old address is worth keeping.
+    was_published = before["status"] == Episode.PUBLISHED or instance.publication_records.exists()
+    if was_published and before["guid"] != instance.guid:
+        raise ValueError("A published episode's guid never changes: podcast apps know it by it.")
+    if was_published and (before["show_id"], before["slug"]) != (instance.show_id, instance.slug):
         instance._address_before = (before["show_id"], before["slug"])
 
 
