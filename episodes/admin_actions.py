@@ -20,7 +20,7 @@ def _apply(modeladmin, request, queryset, change, done_message):
         except PermissionDenied:
             refused.append(f"“{episode}”: you may not do this on {episode.show}")
         except ValidationError as error:
-            refused.append(f"“{episode}”: {' '.join(error.messages)}")
+            refused.append(f"“{episode}”: {' '.join(error.messages).rstrip('.')}")
         else:
             done.append(episode)
     if done:

@@ -11,6 +11,7 @@ from django.core import signing
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.cache import patch_cache_control
 
 from .models import Episode
@@ -58,6 +59,9 @@ def episode_preview(request, token):
     if episode.is_public:
         # The link has done its job: from now on the public page is the one to share.
         return redirect(episode)
+    if episode.status != Episode.PUBLISHED:
+        # Shown as if published now (its date, the announcements of today); never saved.
+        episode.published_at = timezone.now()
     context = episode_page_context(episode)
     context["is_preview"] = True
     context["audio_url"] = (

@@ -7,7 +7,7 @@ from django.core import signing
 from django.utils import timezone
 
 from episodes import services
-from episodes.models import Episode, Team
+from episodes.models import Announcement, Episode, Team
 from episodes.preview import preview_token
 from tests.factories import make_episode, make_show, team_member
 
@@ -150,3 +150,22 @@ def test_preview_of_scheduled_episode_works_until_its_time(client, episode):
     with time_machine.travel(when + timedelta(seconds=1), tick=False):
         response = client.get(path)
     assert (response.status_code, response["Location"]) == (302, "/shows/show-a/draft-episode/")
+
+
+def test_preview_of_draft_shows_page_as_if_published_now(client, episode):
+    today = timezone.now().date()
+    current = Announcement.objects.create(show=episode.show, text="<p>Current news</p>", starts_on=today)
+    Announcement.objects.create(
+        show=episode.show,
+        text="<p>Old news</p>",
+        starts_on=today - timedelta(days=30),
+        ends_on=today - timedelta(days=1),
+    )
+
+    with time_machine.travel(timezone.now(), tick=False):
+        response = client.get(preview_path(episode))
+        assert response.context["episode"].published_at == timezone.now()
+
+    assert response.context["announcements"] == [current]
+    episode.refresh_from_db()
+    assert (episode.status, episode.published_at) == (Episode.DRAFT, None)
