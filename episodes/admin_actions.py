@@ -1,4 +1,5 @@
-"""Workflow actions for the episode admin, each a thin call of a service function.
+"""Workflow pieces for the episode admin: actions, each a thin call of a service function,
+the preview link field and read-only history inlines.
 
 Every selected episode goes through the service, which asks ``episodes.access.can``: what the
 user may not do is skipped and named in a message, never done.
@@ -9,7 +10,8 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.html import format_html
 
-from . import services
+from . import access, services
+from .models import EpisodeSlugHistory, PublicationRecord
 
 
 def _apply(modeladmin, request, queryset, change, done_message):
@@ -87,3 +89,35 @@ def preview_link(episode):
         path,
         settings.SITE_URL + path,
     )
+
+
+class ReadOnlyInline(admin.TabularInline):
+    """History that the admin shows and nobody edits."""
+
+    extra = 0
+    can_delete = False
+
+    def has_view_permission(self, request, obj=None):
+        # ``obj`` is the episode the inline sits on: whoever may see it sees its history.
+        return access.can(request.user, "view", obj.show if obj is not None else None)
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class PublicationRecordInline(ReadOnlyInline):
+    """Who published and unpublished the episode, and when."""
+
+    model = PublicationRecord
+    fields = readonly_fields = ["action", "user", "recorded_at", "published_at"]
+    verbose_name_plural = "publication history"
+
+
+class EpisodeSlugHistoryInline(ReadOnlyInline):
+    """Old slugs that answer 301 to the episode's current URL."""
+
+    model = EpisodeSlugHistory
+    fields = readonly_fields = ["old_slug", "changed_at"]

@@ -552,7 +552,9 @@ class EpisodeSlugHistory(models.Model):
 
     show = models.ForeignKey(Show, on_delete=models.CASCADE, related_name="episode_slug_history")
     episode = models.ForeignKey(Episode, on_delete=models.CASCADE, related_name="slug_history")
-    old_slug = models.SlugField(max_length=150)
+    old_slug = models.SlugField(
+        max_length=150, help_text="Recorded when a published episode's slug changes; never edited."
+    )
     changed_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -571,7 +573,9 @@ class ShowSlugHistory(models.Model):
     """A slug a public show answered to: its old URLs redirect (301) to the current ones."""
 
     show = models.ForeignKey(Show, on_delete=models.CASCADE, related_name="slug_history")
-    old_slug = models.SlugField(max_length=100, unique=True)
+    old_slug = models.SlugField(
+        max_length=100, unique=True, help_text="Recorded when a public show's slug changes; never edited."
+    )
     changed_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

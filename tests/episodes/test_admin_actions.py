@@ -128,3 +128,20 @@ def test_preview_link_for_public_episode_is_its_page(show):
     html = str(admin_actions.preview_link(episode))
 
     assert html == f'Public: <a href="/shows/{show.slug}/out-now/">/shows/{show.slug}/out-now/</a>'
+
+
+def test_history_inlines_are_read_only_and_visible_only_to_the_show_team(show):
+    episode = make_episode(show)
+    producer = team_member(Team.PRODUCER, show)
+    outsider = team_member(Team.EDITOR, make_show())
+
+    for inline_class in (admin_actions.PublicationRecordInline, admin_actions.EpisodeSlugHistoryInline):
+        inline = inline_class(Episode, admin.site)
+        own, other = action_request(producer), action_request(outsider)
+        assert [
+            inline.has_view_permission(own, episode),
+            inline.has_view_permission(other, episode),
+            inline.has_add_permission(own, episode),
+            inline.has_change_permission(own, episode),
+            inline.has_delete_permission(own, episode),
+        ] == [True, False, False, False, False]
