@@ -169,3 +169,13 @@ def test_preview_of_draft_shows_page_as_if_published_now(client, episode):
     assert response.context["announcements"] == [current]
     episode.refresh_from_db()
     assert (episode.status, episode.published_at) == (Episode.DRAFT, None)
+
+
+def test_preview_of_published_episode_on_private_show_keeps_working(client):
+    private_show = make_show(is_public=False)
+    episode = make_episode(private_show, title="Waiting for the launch")
+
+    response = client.get(preview_path(episode))
+
+    assert (response.status_code, response.context["episode"]) == (200, episode)
+    assert client.get(episode.get_absolute_url()).status_code == 404
