@@ -22,9 +22,14 @@ def _require(user, action, show):
         raise PermissionDenied(f"You may not {action} episodes of “{show}”.")
 
 
-def _locked(episode):
-    """The episode's row, locked until the transaction ends, so two editors do not race."""
-    return Episode.objects.select_for_update().get(pk=episode.pk)
+def _locked(episode, user, action):
+    """The episode's stored row, locked until the transaction ends so two editors do not race.
+
+    Access is decided on the stored show, never on what an unsaved instance says.
+    """
+    current = Episode.objects.select_for_update().select_related("show").get(pk=episode.pk)
+    _require(user, action, current.show)
+    return current
 
 
 STATE_FIELDS = ["status", "published_at", "published_by", "updated_at"]
@@ -39,9 +44,8 @@ def _save_state(current, episode):
 
 def mark_ready_for_review(episode, user):
     """A producer hands a draft to the show's editors."""
-    _require(user, "edit", episode.show)
     with transaction.atomic():
-        current = _locked(episode)
+        current = _locked(episode, user, "edit")
         if current.status == Episode.PUBLISHED:
             # Marking a published episode ready would take it offline: that is unpublishing.
             raise ValidationError("This episode is already published; only drafts can be marked ready.")
@@ -52,9 +56,8 @@ def mark_ready_for_review(episode, user):
 
 def publish(episode, user, when=None):
     """Publish now, or at ``when``: a future time schedules the episode, with no cron job."""
-    _require(user, "publish", episode.show)
     with transaction.atomic():
-        current = _locked(episode)
+        current = _locked(episode, user, "publish")
         now = timezone.now()
         current.status = Episode.PUBLISHED
         current.published_at = when or now
@@ -77,9 +80,8 @@ def unpublish(episode, user):
     ``published_at`` and ``published_by`` keep the last publication for reference; the
     publication records keep every one.
     """
-    _require(user, "publish", episode.show)
     with transaction.atomic():
-        current = _locked(episode)
+        current = _locked(episode, user, "publish")
         if current.status != Episode.PUBLISHED:
             raise ValidationError("This episode is not published.")
         current.status = Episode.DRAFT
@@ -112,8 +114,9 @@ def duplicate_episode(episode, user):
     carries no audio (two episodes with one enclosure would confuse apps; producers upload
     the new episode's audio). Its number is left empty for the same reason.
     """
-    _require(user, "edit", episode.show)
     with transaction.atomic():
+        episode = Episode.objects.select_related("show").get(pk=episode.pk)
+        _require(user, "edit", episode.show)
         title_length = Episode._meta.get_field("title").max_length
         copy = Episode.objects.create(
             show=episode.show,

@@ -230,15 +230,19 @@ def test_hidden_episode_audio_answers_404(client, network):
 
 
 def marker_places(client, network, episode):
-    """Where the scheduled episode shows: (show page, episode page status, feed)."""
+    """Where the scheduled episode shows: home, show page, episode page status, feed, sitemap."""
+    home = client.get("/")
     show_page = client.get(network["show"].get_absolute_url())
     episode_page = client.get(episode.get_absolute_url())
     feed = client.get(network["show"].get_feed_url())
-    return (
-        "scheduledleak title" in show_page.content.decode(),
-        episode_page.status_code,
-        episode.guid in feed.content.decode(),
-    )
+    sitemap = client.get("/sitemap.xml") if is_routed("/sitemap.xml") else None
+    return {
+        "home": "scheduledleak title" in home.content.decode(),
+        "show page": "scheduledleak title" in show_page.content.decode(),
+        "episode page": episode_page.status_code,
+        "feed": episode.guid in feed.content.decode(),
+        "sitemap": sitemap is not None and episode.get_absolute_url() in sitemap.content.decode(),
+    }
 
 
 def test_scheduled_episode_appears_exactly_when_its_time_passes(client, network):
@@ -249,5 +253,12 @@ def test_scheduled_episode_appears_exactly_when_its_time_passes(client, network)
     with time_machine.travel(episode.published_at + timedelta(seconds=1), tick=False):
         after = marker_places(client, network, episode)
 
-    assert before == (False, 404, False)
-    assert after == (True, 200, True)
+    has_sitemap = is_routed("/sitemap.xml")
+    assert before == {"home": False, "show page": False, "episode page": 404, "feed": False, "sitemap": False}
+    assert after == {
+        "home": True,
+        "show page": True,
+        "episode page": 200,
+        "feed": True,
+        "sitemap": has_sitemap,
+    }

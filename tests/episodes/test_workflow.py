@@ -244,3 +244,15 @@ def test_preview_url_is_absolute_under_site_url(settings, show):
 
     assert url.startswith("https://podcasts.example.org/preview/")
     assert url == "https://podcasts.example.org" + services.preview_url(episode, absolute=False)
+
+
+def test_publish_decides_access_on_stored_show_not_unsaved_instance(show):
+    episode = draft(show)
+    own_show = make_show()
+    editor_elsewhere = team_member(Team.EDITOR, own_show)
+    episode.show = own_show  # an edited, unsaved instance claiming another show
+
+    with pytest.raises(PermissionDenied):
+        services.publish(episode, editor_elsewhere)
+
+    assert Episode.objects.get(pk=episode.pk).status == Episode.DRAFT
