@@ -92,6 +92,43 @@ def unpublish(episode, user):
     return episode
 
 
+def return_to_draft(episode, user):
+    """Back to draft: an unpublish for a published episode, an edit for one in review."""
+    with transaction.atomic():
+        current = _locked(episode, user, "edit")
+        if current.status == Episode.PUBLISHED:
+            return unpublish(episode, user)
+        current.status = Episode.DRAFT
+        _save_state(current, episode)
+    return episode
+
+
+def set_status(episode, user, status, when=None):
+    """Move the episode to ``status`` through the one service that may do it.
+
+    For forms that offer the status as a field: the form saves everything else, then calls this.
+    Publishing again at the same time is no change and records nothing.
+    """
+    if status == Episode.PUBLISHED:
+        current = Episode.objects.get(pk=episode.pk)
+        if current.status == Episode.PUBLISHED and current.published_at == (when or current.published_at):
+            return episode
+        return publish(episode, user, when=when)
+    if status == Episode.REVIEW:
+        return mark_ready_for_review(episode, user)
+    if status == Episode.DRAFT:
+        return return_to_draft(episode, user)
+    raise ValueError(f"Unknown status {status!r}")
+
+
+def status_choices_for(user, show):
+    """The statuses ``user`` may give an episode of ``show``, for a form's status field."""
+    allowed = {Episode.DRAFT, Episode.REVIEW} if access.can(user, "edit", show) else set()
+    if access.can(user, "publish", show):
+        allowed.add(Episode.PUBLISHED)
+    return [(value, label) for value, label in Episode.STATUS_CHOICES if value in allowed]
+
+
 def _free_slug(show, slug):
     """``<slug>-copy``, then ``<slug>-copy-2`` …: unused in the show, now and in its history."""
     max_length = Episode._meta.get_field("slug").max_length

@@ -256,3 +256,45 @@ def test_publish_decides_access_on_stored_show_not_unsaved_instance(show):
         services.publish(episode, editor_elsewhere)
 
     assert Episode.objects.get(pk=episode.pk).status == Episode.DRAFT
+
+
+def test_status_choices_for_producer_editor_and_outsider(show, producer, editor):
+    outsider = team_member(Team.EDITOR, make_show())
+
+    assert [value for value, _ in services.status_choices_for(producer, show)] == ["draft", "review"]
+    assert [value for value, _ in services.status_choices_for(editor, show)] == [
+        "draft",
+        "review",
+        "published",
+    ]
+    assert services.status_choices_for(outsider, show) == []
+
+
+def test_set_status_goes_through_the_services(show, producer, editor):
+    episode = draft(show)
+    when = (timezone.now() + timedelta(days=1)).replace(microsecond=0)
+
+    services.set_status(episode, producer, Episode.REVIEW)
+    with pytest.raises(PermissionDenied):
+        services.set_status(episode, producer, Episode.PUBLISHED)
+    services.set_status(episode, editor, Episode.PUBLISHED, when=when)
+    services.set_status(episode, editor, Episode.PUBLISHED, when=when)  # no change, no record
+    with pytest.raises(PermissionDenied):
+        services.set_status(episode, producer, Episode.DRAFT)  # that would unpublish
+    services.set_status(episode, editor, Episode.DRAFT)
+
+    episode.refresh_from_db()
+    assert episode.status == Episode.DRAFT
+    assert [(r.action, r.user, r.published_at) for r in episode.publication_records.order_by("pk")] == [
+        (PublicationRecord.PUBLISHED, editor, when),
+        (PublicationRecord.UNPUBLISHED, editor, None),
+    ]
+
+
+def test_return_to_draft_from_review_by_producer(show, producer):
+    episode = draft(show, status=Episode.REVIEW)
+
+    services.return_to_draft(episode, producer)
+
+    episode.refresh_from_db()
+    assert (episode.status, PublicationRecord.objects.count()) == (Episode.DRAFT, 0)
