@@ -136,9 +136,10 @@ def test_producer_drafts_and_previews_editor_publishes_public_reads(live_server,
     # … opens the preview from the episode's admin page …
     page.goto(f"{live_server.url}/admin/episodes/episode/{episode.pk}/change/")
     preview_href = page.locator("a[href*='/preview/']").first.get_attribute("href")
-    preview = page.context.new_page()
+    # A guest with no account opens it (a fresh browser context: no session cookie).
+    preview = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
     preview.goto(live_server.url + preview_href)
-    assert preview.locator("h1").first.inner_text() == episode.title
+    assert preview.get_by_role("heading", name=episode.title, exact=True).count() == 1
     assert preview.locator("meta[name='robots']").get_attribute("content").startswith("noindex")
     assert "Adam Paszke" in preview.content()
     # The draft's audio plays in the preview's player.
@@ -148,6 +149,7 @@ def test_producer_drafts_and_previews_editor_publishes_public_reads(live_server,
     )
     assert round(duration) == 3
     screenshot(preview, "2-preview")
+    preview.context.close()
 
     # … and cannot publish it.
     message = run_action(page, live_server, episode, "publish_now")
@@ -170,7 +172,7 @@ def test_producer_drafts_and_previews_editor_publishes_public_reads(live_server,
     visitor = browser.new_context(viewport={"width": 390, "height": 844}).new_page()
     visitor.goto(live_server.url + preview_href)
     assert visitor.url == f"{live_server.url}/shows/podcast-init/pytorch-episode-202/"
-    assert visitor.locator("h1").first.inner_text() == episode.title
+    assert visitor.get_by_role("heading", name=episode.title, exact=True).count() == 1
     assert "Adam Paszke" in visitor.content()
     assert "linode.com/podcastinit" in visitor.content()
     assert visitor.locator("meta[name='robots']").count() == 0
