@@ -3,3 +3,6 @@ from django.apps import AppConfig
 
 class EpisodesConfig(AppConfig):
     name = "episodes"
+
+    def ready(self):
+        from . import signals  # noqa: F401 - connects the slug history receivers

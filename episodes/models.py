@@ -541,3 +541,69 @@ class Team(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class PublicationRecord(models.Model):
+    """One publish or unpublish of an episode: who did it, when, and for which time.
+
+    The episode keeps only its current state; this log keeps every change of it, so
+    “who published it and when” survives unpublishing and publishing again.
+    """
+
+    PUBLISHED = "published"
+    UNPUBLISHED = "unpublished"
+    ACTION_CHOICES = [(PUBLISHED, "Published"), (UNPUBLISHED, "Unpublished")]
+
+    episode = models.ForeignKey(Episode, on_delete=models.CASCADE, related_name="publication_records")
+    action = models.CharField(max_length=16, choices=ACTION_CHOICES)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now, help_text="When the action was taken.")
+    published_at = models.DateTimeField(
+        null=True, blank=True, help_text="The publication time it set; later than recorded_at when scheduled."
+    )
+
+    class Meta:
+        ordering = ["-recorded_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.get_action_display()} by {self.user or 'unknown'} at {self.recorded_at:%Y-%m-%d %H:%M}"
+
+
+class EpisodeSlugHistory(models.Model):
+    """A slug a published episode answered to: its old URL redirects (301) to the current one."""
+
+    show = models.ForeignKey(Show, on_delete=models.CASCADE, related_name="episode_slug_history")
+    episode = models.ForeignKey(Episode, on_delete=models.CASCADE, related_name="slug_history")
+    old_slug = models.SlugField(
+        max_length=150, help_text="Recorded when a published episode's slug changes; never edited."
+    )
+    changed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-changed_at", "-pk"]
+        verbose_name = "old episode slug"
+        verbose_name_plural = "episode slug history"
+        constraints = [
+            models.UniqueConstraint(fields=["show", "old_slug"], name="episode_old_slug_unique_in_show")
+        ]
+
+    def __str__(self):
+        return self.old_slug
+
+
+class ShowSlugHistory(models.Model):
+    """A slug a public show answered to: its old URLs redirect (301) to the current ones."""
+
+    show = models.ForeignKey(Show, on_delete=models.CASCADE, related_name="slug_history")
+    old_slug = models.SlugField(
+        max_length=100, unique=True, help_text="Recorded when a public show's slug changes; never edited."
+    )
+    changed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-changed_at", "-pk"]
+        verbose_name = "old show slug"
+        verbose_name_plural = "show slug history"
+
+    def __str__(self):
+        return self.old_slug

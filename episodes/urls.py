@@ -1,12 +1,14 @@
 from django.urls import path
 
-from . import feeds, views
+from . import feeds, preview, views
 
 app_name = "episodes"
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("audio/<int:episode_id>/<str:revision>.<str:extension>", views.audio, name="audio"),
+    path("preview/<str:token>/", preview.episode_preview, name="preview"),
+    path("preview/<str:token>/audio.<str:extension>", preview.episode_preview_audio, name="preview-audio"),
     path("shows/<slug:show_slug>/", views.show_detail, name="show"),
     path("shows/<slug:show_slug>/feed.xml", feeds.ShowFeed(), name="show-feed"),
     path("shows/<slug:show_slug>/<slug:episode_slug>/", views.episode_detail, name="episode"),

@@ -64,6 +64,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Old show and episode slugs answer 301 to the current URL (only requests ending in 404).
+    "episodes.middleware.SlugHistoryRedirectMiddleware",
 ]
 
 ROOT_URLCONF = "podcastcms.urls"
@@ -181,6 +183,9 @@ CKEDITOR_CONFIGS = {
 SILENCED_SYSTEM_CHECKS = ["ckeditor.W001"]
 
 LOGIN_URL = "admin:login"
+
+# How long a draft's preview link keeps working, in seconds (default: seven days).
+PODCASTCMS_PREVIEW_MAX_AGE = int(os.environ.get("PODCASTCMS_PREVIEW_MAX_AGE", str(7 * 24 * 3600)))
 
 if not DEBUG:
     SECURE_CONTENT_TYPE_NOSNIFF = True

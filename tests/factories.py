@@ -4,12 +4,13 @@ import io
 from datetime import timedelta
 from itertools import count
 
+from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
 
 from episodes.audio import tone_mp3
-from episodes.models import Announcement, Episode, EpisodeLink, Show
+from episodes.models import Announcement, Episode, EpisodeLink, Show, Team
 from people.models import Credit, Person, PersonLink, Pick, ShowHost
 from sponsors.models import Campaign, Sponsor, SponsorRead
 
@@ -139,3 +140,15 @@ def make_full_episode(show=None, *, items=1, **fields):
         announcement(show, f"<p>Announcement {i}</p>", order=i)
         sponsor_read(episode, campaign, copy=f"<p>Sponsor read {i}</p>", order=i)
     return episode
+
+
+def team_member(role, *shows, all_shows=False, username=None, password="pw-for-tests-only"):
+    """A staff user in a team of ``role`` on ``shows`` (or on every show)."""
+    n = next(_sequence)
+    user = get_user_model().objects.create_user(
+        username=username or f"{role}-{n}", password=password, is_staff=True
+    )
+    team = Team.objects.create(name=f"{role} team {n}", role=role, all_shows=all_shows)
+    team.shows.set(shows)
+    team.members.add(user)
+    return user

@@ -374,7 +374,7 @@ def test_episode_preview_renders_a_draft_with_noindex_and_fixed_queries(django_a
     # episode, credits, guests' links, picks, reads, links, announcements (the network is lazy)
     with django_assert_num_queries(6):
         context = episode_page_context(draft)
-    html = render_to_string("episodes/episode_detail.html", {**context, "preview": True})
+    html = render_to_string("episodes/episode_detail.html", {**context, "is_preview": True})
     page = parse(html)
     metas = {el.attrs.get("name"): el.attrs.get("content") for el in page.find_all("meta")}
 

@@ -1,0 +1,84 @@
+"""Preview links: a signed, expiring URL that shows a guest an episode page before it is public.
+
+The token carries the episode's pk and guid, signed with the secret key under a salt of its
+own, and stamped with the time it was made; it expires after ``PODCASTCMS_PREVIEW_MAX_AGE``
+seconds. No account is needed to open it, so everything a preview shows is exactly what the
+public page will show, and nothing else.
+"""
+
+from django.conf import settings
+from django.core import signing
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import patch_cache_control
+
+from .models import Episode
+from .views import episode_page_context
+
+SALT = "podcastcms.episodes.preview"
+
+
+def _signer():
+    return signing.TimestampSigner(salt=SALT)
+
+
+def preview_token(episode):
+    return _signer().sign_object({"pk": episode.pk, "guid": episode.guid})
+
+
+def preview_path(episode):
+    return reverse("episodes:preview", kwargs={"token": preview_token(episode)})
+
+
+def episode_for_token(token):
+    """The episode a valid, unexpired token names; 404 for anything else."""
+    try:
+        data = _signer().unsign_object(token, max_age=settings.PODCASTCMS_PREVIEW_MAX_AGE)
+        pk, guid = data["pk"], data["guid"]
+    except (signing.BadSignature, TypeError, KeyError):
+        # SignatureExpired is a BadSignature: an old link looks like no link at all.
+        raise Http404("This preview link is not valid.") from None
+    episode = Episode.objects.select_related("show").filter(pk=pk, guid=guid).first()
+    if episode is None:
+        raise Http404("This preview link is not valid.")
+    return episode
+
+
+def _keep_private(response):
+    """Not cached anywhere, not indexed, and the token never leaves in a Referer header."""
+    patch_cache_control(response, no_store=True, private=True)
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+def episode_preview(request, token):
+    episode = episode_for_token(token)
+    if episode.is_public:
+        # The link has done its job: from now on the public page is the one to share.
+        return redirect(episode)
+    if episode.status != Episode.PUBLISHED:
+        # Shown as if published now (its date, the announcements of today); never saved.
+        episode.published_at = timezone.now()
+    context = episode_page_context(episode)
+    context["is_preview"] = True
+    context["audio_url"] = (
+        reverse(
+            "episodes:preview-audio",
+            kwargs={"token": token, "extension": episode.audio_extension.lstrip(".")},
+        )
+        if episode.audio
+        else episode.external_audio_url
+    )
+    return _keep_private(render(request, "episodes/episode_detail.html", context))
+
+
+def episode_preview_audio(request, token, extension):
+    """A draft's uploaded audio, for the preview's player (the enclosure URL serves public episodes only)."""
+    episode = episode_for_token(token)
+    if not episode.audio or episode.audio_extension != f".{extension}":
+        raise Http404("No such audio file.")
+    response = FileResponse(episode.audio.open("rb"), content_type=episode.audio_mime_type or None)
+    return _keep_private(response)
