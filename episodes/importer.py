@@ -1,0 +1,770 @@
+"""Bring an existing show in from its RSS feed, keeping every guid and enclosure URL.
+
+Moving a show must not make podcast apps re-download its back catalogue, so episodes keep
+their guid exactly as the old feed gave it and their audio stays where it is
+(``Episode.external_audio_url``). Importing is idempotent: the same feed again saves
+nothing, a changed feed updates only the episodes that changed. A feed that cannot be
+read, or that its owner locked (``podcast:locked``), changes nothing; one bad item is
+reported and skipped, never aborting the rest.
+
+Feeds are read with feedparser only. feedparser keeps unknown namespaced elements such as
+``podcast:person`` as a dict of the *last* element's attributes and drops their text (the
+person's name, the ``yes`` of ``podcast:locked``). ``PodcastNamespace`` below adds handlers in
+feedparser's own ``_start_<prefix>_<element>`` style that keep every element with its text
+as ``podcast_<element>_list``, and records ``itunes:category`` nesting, which feedparser
+flattens into its tags.
+"""
+
+import datetime
+import re
+import threading
+import urllib.error
+import urllib.request
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import feedparser
+import feedparser.api
+from django.core.exceptions import ValidationError
+from django.core.validators import EmailValidator, URLValidator
+from django.db import transaction
+from django.utils.text import slugify
+
+from people.models import Credit, Person, ShowHost
+from people.taxonomy import group_for_role
+from podcastcms.sanitize import html_to_text, sanitize_html
+
+from .categories import APPLE_CATEGORIES
+from .models import Episode, Show, Transcript, podcast_guid_for_url
+
+MAX_FEED_BYTES = 50 * 1024 * 1024
+FETCH_TIMEOUT = 30  # seconds
+MAX_TEXT_BYTES = 4000
+
+PODCAST_NAMESPACES = (
+    "https://podcastindex.org/namespace/1.0",
+    # The namespace's first URI, still used by many feeds.
+    "https://github.com/Podcastindex-org/podcast-namespace/blob/main/docs/1.0.md",
+)
+# Podcasting 2.0 elements that may repeat or carry their value as text next to attributes.
+LISTED_PODCAST_ELEMENTS = ("person", "transcript", "funding", "locked")
+
+# Apple's former category names, still found in older feeds, and where they went.
+LEGACY_CATEGORIES = {
+    "Games & Hobbies": ("Leisure", ""),
+    "Science & Medicine": ("Science", ""),
+    "Government & Organizations": ("Government", ""),
+    "Sports & Recreation": ("Sports", ""),
+    "Health": ("Health & Fitness", ""),
+    "News & Politics": ("News", ""),
+    "Literature": ("Arts", "Books"),
+    "Tech News": ("News", "Tech News"),
+}
+TRANSCRIPT_TYPE_ALIASES = {
+    "application/srt": "application/x-subrip",
+    "text/srt": "application/x-subrip",
+    "application/x-srt": "application/x-subrip",
+    "text/vtt; charset=utf-8": "text/vtt",
+}
+EPISODE_TYPES = {Episode.FULL, Episode.TRAILER, Episode.BONUS}
+# Expat's messages when a document stops before its end: a cut-off download, not a messy feed.
+TRUNCATION_ERRORS = ("no element found", "unclosed token", "unclosed CDATA section")
+
+_url_validator = URLValidator(schemes=["http", "https"])
+_email_validator = EmailValidator()
+
+
+class FeedImportError(Exception):
+    """The feed cannot be imported at all; nothing was written."""
+
+
+class FeedLockedError(FeedImportError):
+    """The feed says podcast:locked yes and the operator did not confirm they own it."""
+
+
+# --- reading -------------------------------------------------------------------------------
+
+
+class PodcastNamespace:
+    """feedparser handlers keeping repeated Podcasting 2.0 elements with their text.
+
+    What feedparser itself stores under ``podcast_<element>`` is left as it is; each element
+    is added to ``podcast_<element>_list`` as its attributes plus ``value`` (its text).
+    """
+
+    namespaces = {
+        **feedparser.api._FeedParserMixin.namespaces,
+        **dict.fromkeys(PODCAST_NAMESPACES, "podcast"),
+    }
+    # feedparser fills this lookup table lazily per class; ours must not share the base's.
+    _matchnamespaces = {}
+
+    def _podcast_open(self, attrs):
+        self.__dict__.setdefault("_podcast_stack", []).append(attrs)
+
+    def _podcast_close(self, name):
+        attrs = self._podcast_stack.pop()
+        key = f"podcast_{name}"
+        text = self.pop(key) or ""
+        context = self._get_context()
+        if attrs:
+            context[key] = attrs  # what feedparser would have kept
+        context.setdefault(f"{key}_list", []).append({**attrs, "value": text})
+
+    def _start_itunes_category(self, attrs):
+        stack = self.__dict__.setdefault("_category_stack", [])
+        text = attrs.get("text", "")
+        pair = (stack[-1], text) if stack else (text, "")
+        self._get_context().setdefault("itunes_categories", []).append(pair)
+        stack.append(text)
+        super()._start_itunes_category(attrs)
+
+    def _end_itunes_category(self):
+        self._category_stack.pop()
+        super()._end_itunes_category()
+
+
+def _add_podcast_handlers(cls):
+    for name in LISTED_PODCAST_ELEMENTS:
+
+        def start(self, attrs, _name=name):
+            self._podcast_open(attrs)
+            self.push(f"podcast_{_name}", 1)
+
+        def end(self, _name=name):
+            self._podcast_close(_name)
+
+        setattr(cls, f"_start_podcast_{name}", start)
+        setattr(cls, f"_end_podcast_{name}", end)
+    return cls
+
+
+_add_podcast_handlers(PodcastNamespace)
+StrictPodcastParser = type("StrictPodcastParser", (PodcastNamespace, feedparser.api.StrictFeedParser), {})
+LoosePodcastParser = type("LoosePodcastParser", (PodcastNamespace, feedparser.api.LooseFeedParser), {})
+_parser_lock = threading.Lock()
+
+
+def parse_feed(data):
+    """feedparser's result for ``data`` (bytes), with the podcast namespace kept whole.
+
+    ``feedparser.parse`` builds its parsers from two module attributes; they are pointed at
+    our subclasses for the length of the call only, so other users of feedparser in this
+    process see its usual behaviour.
+    """
+    with _parser_lock:
+        saved = feedparser.api.StrictFeedParser, feedparser.api.LooseFeedParser
+        feedparser.api.StrictFeedParser, feedparser.api.LooseFeedParser = (
+            StrictPodcastParser,
+            LoosePodcastParser,
+        )
+        try:
+            return feedparser.parse(data, resolve_relative_uris=False)
+        finally:
+            feedparser.api.StrictFeedParser, feedparser.api.LooseFeedParser = saved
+
+
+def read_source(source, max_bytes=MAX_FEED_BYTES, timeout=FETCH_TIMEOUT):
+    """The bytes of a feed given as a file path or an http(s) URL, at most ``max_bytes``."""
+    source = str(source)
+    limit_mb = max_bytes / (1024 * 1024)
+    if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*://", source):
+        if not source.lower().startswith(("http://", "https://")):
+            raise FeedImportError(f"Only http and https feed URLs can be imported, not “{source}”.")
+        request = urllib.request.Request(source, headers={"User-Agent": "podcastcms-feed-import"})
+        try:
+            with urllib.request.urlopen(request, timeout=timeout) as response:
+                data = response.read(max_bytes + 1)
+        except urllib.error.HTTPError as exc:
+            raise FeedImportError(f"The feed URL answered HTTP {exc.code} ({exc.reason}).") from None
+        except (urllib.error.URLError, TimeoutError, OSError) as exc:
+            reason = getattr(exc, "reason", exc)
+            raise FeedImportError(f"The feed URL could not be fetched: {reason}.") from None
+        if len(data) > max_bytes:
+            raise FeedImportError(f"The feed is larger than {limit_mb:g} MB; it was not imported.")
+        return data
+    path = Path(source)
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise FeedImportError(
+                f"The feed is {size / (1024 * 1024):.1f} MB; at most {limit_mb:g} MB are accepted."
+            )
+        return path.read_bytes()
+    except IsADirectoryError:
+        raise FeedImportError(f"“{source}” is a folder, not a feed file.") from None
+    except OSError as exc:
+        raise FeedImportError(f"The feed file “{source}” cannot be read: {exc.strerror}.") from None
+
+
+def parse_duration(value):
+    """Seconds from the forms feeds use: "1:02:03", "62:03", "3723", "3723.5"; None if unreadable."""
+    value = (value or "").strip()
+    if not value:
+        return None
+    parts = value.split(":")
+    if len(parts) > 3:
+        raise ValueError(value)
+    seconds = 0.0
+    for part in parts:
+        number = float(part) if part.strip() else 0.0
+        if number < 0:
+            raise ValueError(value)
+        seconds = seconds * 60 + number
+    return round(seconds)
+
+
+def truncate_utf8(text, limit=MAX_TEXT_BYTES):
+    """``text`` cut to at most ``limit`` UTF-8 bytes without splitting a character."""
+    encoded = text.encode("utf-8")
+    if len(encoded) <= limit:
+        return text, False
+    return encoded[:limit].decode("utf-8", "ignore").rstrip(), True
+
+
+def _valid_url(value):
+    value = (value or "").strip()
+    if not value or len(value) > 1000:
+        return ""
+    try:
+        _url_validator(value)
+    except ValidationError:
+        return ""
+    return value
+
+
+def _valid_email(value):
+    value = (value or "").strip()
+    try:
+        _email_validator(value)
+    except ValidationError:
+        return ""
+    return value
+
+
+def _positive_int(value):
+    try:
+        number = int(str(value).strip())
+    except (TypeError, ValueError):
+        return None
+    return number if number >= 1 else None
+
+
+def _aware(struct_time):
+    if not struct_time:
+        return None
+    return datetime.datetime(*struct_time[:6], tzinfo=datetime.UTC)
+
+
+def _guid_uuid(value):
+    try:
+        return uuid.UUID(str(value).strip())
+    except (TypeError, ValueError):
+        return None
+
+
+# --- the import ----------------------------------------------------------------------------
+
+
+@dataclass
+class ImportResult:
+    """What an import did: one list per outcome, titles (and reasons for skipped items)."""
+
+    show: Show | None = None
+    show_created: bool = False
+    show_updated: bool = False
+    created: list = field(default_factory=list)
+    updated: list = field(default_factory=list)
+    unchanged: list = field(default_factory=list)
+    skipped: list = field(default_factory=list)  # (title or guid, reason)
+    warnings: list = field(default_factory=list)
+
+    @property
+    def counts(self):
+        return {
+            "created": len(self.created),
+            "updated": len(self.updated),
+            "unchanged": len(self.unchanged),
+            "skipped": len(self.skipped),
+        }
+
+    def summary(self):
+        counts = self.counts
+        return (
+            f"{counts['created']} created, {counts['updated']} updated, "
+            f"{counts['unchanged']} unchanged, {counts['skipped']} skipped"
+        )
+
+
+class SkipItem(Exception):
+    """This item cannot be imported; the message says why."""
+
+
+def import_feed(data, *, show_slug=None, allow_locked=False, source_url="", progress=None):
+    """Import the feed ``data`` (bytes) into the show ``show_slug`` or the show it matches.
+
+    ``progress(index, total, outcome, title)`` is called after each item. Raises
+    FeedImportError (and writes nothing) when the feed cannot be read or is locked.
+    """
+    return FeedImporter(data, show_slug, allow_locked, source_url, progress).run()
+
+
+class FeedImporter:
+    def __init__(self, data, show_slug, allow_locked, source_url, progress):
+        self.data = data
+        self.show_slug = show_slug
+        self.allow_locked = allow_locked
+        self.source_url = source_url
+        self.progress = progress or (lambda *args: None)
+        self.result = ImportResult()
+
+    def warn(self, message):
+        if message not in self.result.warnings:
+            self.result.warnings.append(message)
+
+    # -- reading and refusing ------------------------------------------------------------
+
+    def read(self):
+        if not self.data or not self.data.strip():
+            raise FeedImportError("The feed is empty.")
+        if len(self.data) > MAX_FEED_BYTES:
+            raise FeedImportError(f"The feed is larger than {MAX_FEED_BYTES // (1024 * 1024)} MB.")
+        parsed = parse_feed(self.data)
+        error = parsed.get("bozo_exception")
+        message = getattr(error, "getMessage", lambda: str(error))() if error else ""
+        if not parsed.get("version"):
+            if message in TRUNCATION_ERRORS or "<html" in self.data[:2048].decode("latin-1").lower():
+                reason = (
+                    "it is an HTML page"
+                    if "<html" in self.data[:2048].decode("latin-1").lower()
+                    else "it is cut off"
+                )
+            else:
+                reason = f"it is not RSS or Atom ({message or 'no feed element found'})"
+            raise FeedImportError(f"This is not a feed that can be read: {reason}.")
+        if message in TRUNCATION_ERRORS:
+            line = getattr(error, "getLineNumber", lambda: "?")()
+            raise FeedImportError(
+                f"The feed ends early (line {line}: {message}); it looks truncated, so nothing was imported."
+            )
+        if error:
+            self.warn(f"The feed is not well-formed XML ({message}); it was read leniently.")
+        if not parsed.feed.get("title") and not parsed.entries:
+            raise FeedImportError("This feed has no title and no items.")
+        return parsed
+
+    def check_locked(self, channel):
+        locks = channel.get("podcast_locked_list") or []
+        if not locks:
+            return None
+        lock = locks[0]
+        locked = lock.get("value", "").strip().lower() == "yes"
+        if locked and not self.allow_locked:
+            owner = lock.get("owner") or "its owner"
+            raise FeedLockedError(
+                f"This feed is locked (podcast:locked yes, owner {owner}): its owner does not allow "
+                "other platforms to import it. Import it only if you own it, confirming that you do."
+            )
+        return locked
+
+    # -- the show -------------------------------------------------------------------------
+
+    def show_values(self, channel, locked):
+        values = {}
+        title = html_to_text(channel.get("title", ""))[:255]
+        if title:
+            values["title"] = title
+        description = html_to_text(channel.get("summary") or channel.get("subtitle") or "")
+        description, cut = truncate_utf8(description)
+        if cut:
+            self.warn("The show description was longer than 4000 bytes and was shortened.")
+        values["description"] = description
+        artwork = _valid_url((channel.get("image") or {}).get("href"))
+        if artwork:
+            values["artwork_url"] = artwork
+        language = (channel.get("language") or "").strip().lower()[:16]
+        if language:
+            values["language"] = language
+        values.update(self.category_values(channel))
+        if channel.get("itunes_explicit") is not None:
+            values["explicit"] = bool(channel.get("itunes_explicit"))
+        if channel.get("itunes_type") in (Show.EPISODIC, Show.SERIAL):
+            values["show_type"] = channel["itunes_type"]
+        author = html_to_text(channel.get("author") or "")[:255]
+        if author:
+            values["author"] = author
+        owner = channel.get("publisher_detail") or {}
+        if owner.get("name"):
+            values["owner_name"] = html_to_text(owner["name"])[:255]
+        if _valid_email(owner.get("email")):
+            values["owner_email"] = owner["email"].strip()
+        if channel.get("rights"):
+            values["copyright"] = html_to_text(channel["rights"])[:255]
+        website = _valid_url(channel.get("link"))
+        if website and len(website) <= 200:
+            values["website"] = website
+        if locked is not None:
+            values["podcast_locked"] = locked
+        fundings = channel.get("podcast_funding_list") or []
+        if fundings:
+            funding_url = _valid_url(fundings[0].get("url"))
+            if funding_url and len(funding_url) <= 200:
+                values["funding_url"] = funding_url
+                values["funding_text"] = html_to_text(fundings[0].get("value", ""))[:128]
+            if len(fundings) > 1:
+                self.warn(f"The feed names {len(fundings)} funding links; the first one was kept.")
+        return values
+
+    def category_values(self, channel):
+        """Apple's category and subcategory: the feed's first known category and its first subcategory."""
+        chosen = {}
+        for category, subcategory in channel.get("itunes_categories") or []:
+            if category in LEGACY_CATEGORIES:
+                category, mapped_sub = LEGACY_CATEGORIES[category]
+                subcategory = subcategory or mapped_sub
+            if subcategory in LEGACY_CATEGORIES:
+                _, subcategory = LEGACY_CATEGORIES[subcategory]
+            if category not in APPLE_CATEGORIES:
+                self.warn(f"Unknown Apple category “{category}” was not kept.")
+                continue
+            if subcategory and subcategory not in APPLE_CATEGORIES[category]:
+                self.warn(f"Unknown subcategory “{subcategory}” of {category} was not kept.")
+                continue
+            if not chosen:
+                chosen = {"category": category, "subcategory": subcategory}
+            elif chosen["category"] == category and subcategory and not chosen["subcategory"]:
+                chosen["subcategory"] = subcategory
+            elif chosen["category"] != category:
+                self.warn(f"Only one category is kept; “{category}” was not.")
+        return chosen
+
+    def feed_guid(self, channel):
+        """The show's podcast:guid: the feed's own, else derived from its URL as the spec says."""
+        if not hasattr(self, "_feed_guid"):
+            self._feed_guid = self._read_feed_guid(channel)
+        return self._feed_guid
+
+    def _read_feed_guid(self, channel):
+        given = channel.get("podcast_guid")
+        if isinstance(given, str) and given.strip():
+            parsed = _guid_uuid(given)
+            if parsed:
+                return parsed
+            self.warn(f"The feed's podcast:guid “{given.strip()}” is not a UUID and was not kept.")
+        self_links = [link.get("href") for link in channel.get("links") or [] if link.get("rel") == "self"]
+        for url in [*self_links, channel.get("itunes_new-feed-url"), self.source_url]:
+            if _valid_url(url):
+                return podcast_guid_for_url(url.strip())
+        return None
+
+    def find_show(self, channel, guids):
+        if self.show_slug:
+            return Show.objects.filter(slug=self.show_slug).first()
+        podcast_guid = self.feed_guid(channel)
+        if podcast_guid:
+            show = Show.objects.filter(podcast_guid=podcast_guid).first()
+            if show:
+                return show
+        show_ids = set(Episode.objects.filter(guid__in=guids).values_list("show_id", flat=True).distinct())
+        if len(show_ids) == 1:
+            return Show.objects.get(pk=show_ids.pop())
+        if len(show_ids) > 1:
+            raise FeedImportError(
+                "This feed's episodes already belong to several shows; name the show to import into."
+            )
+        return None
+
+    def save_show(self, channel, locked, guids):
+        values = self.show_values(channel, locked)
+        show = self.find_show(channel, guids)
+        podcast_guid = self.feed_guid(channel)
+        if show is None:
+            slug = self.show_slug or self.unique_show_slug(values.get("title", ""))
+            values.setdefault("title", slug)
+            show = Show(slug=slug, **values)
+            # A moved show keeps its podcast:guid for life; ours is derived only when it has none.
+            if podcast_guid and not Show.objects.filter(podcast_guid=podcast_guid).exists():
+                show.podcast_guid = podcast_guid
+            show.full_clean(exclude=["artwork", "description"])
+            show.save()
+            self.result.show_created = True
+            self.warn("The show was created as not public: check it, then make it public.")
+        else:
+            changed = [name for name, value in values.items() if getattr(show, name) != value]
+            if podcast_guid and show.podcast_guid != podcast_guid:
+                if Show.objects.filter(podcast_guid=podcast_guid).exclude(pk=show.pk).exists():
+                    self.warn(f"podcast:guid {podcast_guid} belongs to another show and was not kept.")
+                else:
+                    show.podcast_guid = podcast_guid
+                    changed.append("podcast_guid")
+            if changed:
+                for name in changed:
+                    if name in values:
+                        setattr(show, name, values[name])
+                show.save(update_fields=[*changed, "updated_at"])
+                self.result.show_updated = True
+        self.result.show = show
+        return show
+
+    @staticmethod
+    def unique_show_slug(title):
+        base = slugify(title)[:90] or "imported-show"
+        taken = set(Show.objects.filter(slug__startswith=base).values_list("slug", flat=True))
+        return _first_free(base, taken)
+
+    # -- people -----------------------------------------------------------------------------
+
+    def credits_wanted(self, persons, where):
+        """[(person name, slug, role, href)] from podcast:person elements, deduplicated."""
+        wanted = []
+        seen = set()
+        roles = group_for_role()
+        for element in persons:
+            name = " ".join((element.get("value") or "").split())[:200]
+            slug = slugify(name)[:100]
+            if not slug:
+                if name:
+                    self.warn(f"{where}: podcast:person “{name}” has no usable name for a page address.")
+                continue
+            role = " ".join((element.get("role") or "host").lower().split())
+            if role not in roles:
+                # An unknown role still credits the person; "guest" claims the least about them.
+                self.warn(f"{where}: role “{role}” of {name} is not in the taxonomy; credited as guest.")
+                role = "guest"
+            if (slug, role) in seen:
+                continue
+            seen.add((slug, role))
+            wanted.append((name, slug, role, _valid_url(element.get("href"))))
+        return wanted
+
+    def people_for(self, wanted_lists):
+        """{slug: Person} for every slug wanted, reusing the registry and creating the rest."""
+        wanted = {}
+        for items in wanted_lists:
+            for name, slug, _role, href in items:
+                wanted.setdefault(slug, (name, href))
+        people = {person.slug: person for person in Person.objects.filter(slug__in=wanted)}
+        for slug, (name, href) in wanted.items():
+            if slug not in people:
+                people[slug] = Person.objects.create(
+                    name=name, slug=slug, website=href if len(href) <= 200 else ""
+                )
+        return people
+
+    # -- episodes -------------------------------------------------------------------------
+
+    def episode_values(self, entry, show):
+        title = html_to_text(entry.get("title", ""))[:255]
+        enclosures = [e for e in entry.get("enclosures") or [] if e.get("href")]
+        if not enclosures:
+            raise SkipItem("no enclosure (audio URL)")
+        enclosure = enclosures[0]
+        audio_url = _valid_url(enclosure["href"])
+        if not audio_url:
+            raise SkipItem(f"the enclosure URL “{enclosure['href'][:200]}” is not a valid http(s) URL")
+        if not title:
+            raise SkipItem("no title")
+        values = {
+            "title": title,
+            "external_audio_url": audio_url,
+            "audio_size": _non_negative_int(enclosure.get("length")),
+            "audio_mime_type": (enclosure.get("type") or "").strip()[:64],
+        }
+        try:
+            values["duration"] = parse_duration(entry.get("itunes_duration"))
+        except ValueError:
+            self.warn(
+                f"“{title}”: duration “{entry.get('itunes_duration')}” is unreadable and was left empty."
+            )
+            values["duration"] = None
+        published_at = _aware(entry.get("published_parsed"))
+        if published_at:
+            values["status"] = Episode.PUBLISHED
+            values["published_at"] = published_at
+        else:
+            self.warn(f"“{title}” has no publication date; it was imported as a draft.")
+            values["status"] = Episode.DRAFT
+            values["published_at"] = None
+        values["season"] = _positive_int(entry.get("itunes_season"))
+        number = entry.get("itunes_episode") or entry.get("podcast_episode")
+        values["number"] = _positive_int(number) if isinstance(number, str) else None
+        episode_type = (entry.get("itunes_episodetype") or "").strip().lower()
+        values["episode_type"] = episode_type if episode_type in EPISODE_TYPES else Episode.FULL
+        explicit = entry.get("itunes_explicit")
+        values["explicit"] = show.explicit if explicit is None else bool(explicit)
+        notes_html = ""
+        for content in entry.get("content") or []:
+            if content.get("type") in ("text/html", "application/xhtml+xml") and content.get("value"):
+                notes_html = content["value"]
+                break
+        description_html = entry.get("summary") or ""
+        summary, cut = truncate_utf8(html_to_text(description_html or notes_html))
+        if cut:
+            self.warn(f"“{title}”: the summary was longer than 4000 bytes and was shortened.")
+        values["summary"] = summary
+        values["show_notes"] = sanitize_html(notes_html or description_html)
+        values["link"] = _valid_url(entry.get("link"))
+        values["artwork_url"] = _valid_url((entry.get("image") or {}).get("href"))
+        chapters = entry.get("podcast_chapters")
+        values["chapters_url"] = _valid_url(chapters.get("url")) if isinstance(chapters, dict) else ""
+        return values
+
+    def transcripts_wanted(self, entry):
+        wanted = []
+        for element in entry.get("podcast_transcript_list") or []:
+            url = _valid_url(element.get("url"))
+            if not url:
+                continue
+            mime_type = (element.get("type") or "").strip().lower()
+            wanted.append(
+                {
+                    "url": url,
+                    "mime_type": TRANSCRIPT_TYPE_ALIASES.get(mime_type, mime_type)[:64] or "text/plain",
+                    "language": (element.get("language") or "").strip()[:16],
+                    "is_captions": (element.get("rel") or "").strip().lower() == "captions",
+                }
+            )
+        return wanted
+
+    def run(self):
+        parsed = self.read()
+        channel = parsed.feed
+        locked = self.check_locked(channel)
+        entries = parsed.entries
+        guids = [entry.get("id", "").strip() for entry in entries if entry.get("id", "").strip()]
+        with transaction.atomic():
+            show = self.save_show(channel, locked, guids)
+            self.import_hosts(show, channel)
+            self.import_entries(show, entries, guids)
+        return self.result
+
+    def import_hosts(self, show, channel):
+        wanted = self.credits_wanted(channel.get("podcast_person_list") or [], "The show")
+        if not wanted:
+            return
+        people = self.people_for([wanted])
+        existing = {(host.person_id, host.role) for host in show.hosts.all()}
+        order = len(existing)
+        for _name, slug, role, _href in wanted:
+            if (people[slug].pk, role) not in existing:
+                ShowHost.objects.create(show=show, person=people[slug], role=role, order=order)
+                order += 1
+
+    def import_entries(self, show, entries, guids):
+        episodes = list(show.episodes.prefetch_related("credits", "transcripts"))
+        by_guid = {episode.guid: episode for episode in episodes}
+        by_audio = {episode.external_audio_url: episode for episode in episodes if episode.external_audio_url}
+        slugs = {episode.slug for episode in episodes}
+        elsewhere = dict(
+            Episode.objects.filter(guid__in=guids).exclude(show=show).values_list("guid", "show__title")
+        )
+        seen_guids = set()
+        total = len(entries)
+        credits = [
+            self.credits_wanted(entry.get("podcast_person_list") or [], f"Item {index}")
+            for index, entry in enumerate(entries, 1)
+        ]
+        people = self.people_for(credits)
+        for index, entry in enumerate(entries, 1):
+            label = html_to_text(entry.get("title", "")) or entry.get("id", "") or f"item {index}"
+            try:
+                with transaction.atomic():
+                    outcome = self.import_entry(
+                        show,
+                        entry,
+                        by_guid,
+                        by_audio,
+                        slugs,
+                        elsewhere,
+                        seen_guids,
+                        credits[index - 1],
+                        people,
+                    )
+            except SkipItem as exc:
+                outcome = "skipped"
+                self.result.skipped.append((label, str(exc)))
+            except (ValidationError, ValueError) as exc:
+                outcome = "skipped"
+                reason = "; ".join(getattr(exc, "messages", [str(exc)]))
+                self.result.skipped.append((label, reason))
+            else:
+                getattr(self.result, outcome).append(label)
+            self.progress(index, total, outcome, label)
+
+    def import_entry(self, show, entry, by_guid, by_audio, slugs, elsewhere, seen_guids, credits, people):
+        values = self.episode_values(entry, show)
+        guid = entry.get("id", "").strip()
+        if guid:
+            if len(guid) > 255:
+                raise SkipItem("its guid is longer than 255 characters")
+            if guid in elsewhere:
+                raise SkipItem(f"its guid {guid} already belongs to an episode of “{elsewhere[guid]}”")
+            episode = by_guid.get(guid)
+        else:
+            # Without a guid, apps know the episode by its enclosure URL; so do we.
+            episode = by_audio.get(values["external_audio_url"])
+            guid = episode.guid if episode else values["external_audio_url"]
+            if len(guid) > 255:
+                guid = str(uuid.uuid4())
+        if guid in seen_guids:
+            raise SkipItem(f"an earlier item of this feed has the same guid {guid}")
+        seen_guids.add(guid)
+
+        if episode is None:
+            slug = _first_free(slugify(values["title"])[:140] or "episode", slugs)
+            episode = Episode(show=show, guid=guid, slug=slug, **values)
+            episode.full_clean(exclude=["show", "audio", "artwork", "summary", "guid"])
+            episode.save()
+            slugs.add(slug)
+            by_guid[guid] = episode
+            by_audio[episode.external_audio_url] = episode
+            outcome = "created"
+            existing_credits, existing_transcripts = set(), {}
+        else:
+            changed = [name for name, value in values.items() if getattr(episode, name) != value]
+            if changed:
+                for name in changed:
+                    setattr(episode, name, values[name])
+                episode.full_clean(exclude=["show", "audio", "artwork", "summary", "guid", "slug"])
+                episode.save(update_fields=[*changed, "updated_at"])
+            outcome = "updated" if changed else "unchanged"
+            existing_credits = {(c.person_id, c.role) for c in episode.credits.all()}
+            existing_transcripts = {t.url: t for t in episode.transcripts.all()}
+
+        order = len(existing_credits)
+        for _name, slug, role, _href in credits:
+            if (people[slug].pk, role) not in existing_credits:
+                Credit.objects.create(episode=episode, person=people[slug], role=role, order=order)
+                existing_credits.add((people[slug].pk, role))
+                order += 1
+                outcome = "updated" if outcome == "unchanged" else outcome
+        for wanted in self.transcripts_wanted(entry):
+            transcript = existing_transcripts.get(wanted["url"])
+            if transcript is None:
+                Transcript.objects.create(episode=episode, **wanted)
+                existing_transcripts[wanted["url"]] = True
+                outcome = "updated" if outcome == "unchanged" else outcome
+            elif transcript is not True and any(getattr(transcript, k) != v for k, v in wanted.items()):
+                for name, value in wanted.items():
+                    setattr(transcript, name, value)
+                transcript.save()
+                outcome = "updated" if outcome == "unchanged" else outcome
+        return outcome
+
+
+def _non_negative_int(value):
+    try:
+        number = int(str(value).strip())
+    except (TypeError, ValueError):
+        return None
+    return number if number >= 0 else None
+
+
+def _first_free(base, taken):
+    if base not in taken:
+        return base
+    n = 2
+    while f"{base}-{n}" in taken:
+        n += 1
+    return f"{base}-{n}"
