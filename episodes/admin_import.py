@@ -60,8 +60,8 @@ def import_feed_view(request):
     if not is_network_admin(request.user):
         raise PermissionDenied
     result = None
-    form = ImportFeedForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
+    form = ImportFeedForm(request.POST, request.FILES) if request.method == "POST" else ImportFeedForm()
+    if form.is_bound and form.is_valid():
         try:
             show = form.cleaned_data["show"]
             result = import_feed(

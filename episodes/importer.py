@@ -28,7 +28,8 @@ import feedparser
 import feedparser.api
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, URLValidator
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import Count
 from django.utils.text import slugify
 
 from people.models import Credit, Person, ShowHost
@@ -326,27 +327,37 @@ class FeedImporter:
     # -- reading and refusing ------------------------------------------------------------
 
     def read(self):
-        if not self.data or not self.data.strip():
+        data = self.data
+        if not data or not data.strip():
             raise FeedImportError("The feed is empty.")
-        if len(self.data) > MAX_FEED_BYTES:
+        if len(data) > MAX_FEED_BYTES:
             raise FeedImportError(f"The feed is larger than {MAX_FEED_BYTES // (1024 * 1024)} MB.")
-        parsed = parse_feed(self.data)
+        # Whitespace before the XML declaration makes the strict parser give up on the whole
+        # document (and with it on noticing a truncated one); without it the feed reads strictly.
+        if data.lstrip().startswith(b"<?xml"):
+            data = data.lstrip()
+        parsed = parse_feed(data)
         error = parsed.get("bozo_exception")
         message = getattr(error, "getMessage", lambda: str(error))() if error else ""
         if not parsed.get("version"):
-            if message in TRUNCATION_ERRORS or "<html" in self.data[:2048].decode("latin-1").lower():
-                reason = (
-                    "it is an HTML page"
-                    if "<html" in self.data[:2048].decode("latin-1").lower()
-                    else "it is cut off"
-                )
+            if b"<html" in data[:4096].lower():
+                reason = "it is an HTML page"
+            elif message in TRUNCATION_ERRORS:
+                reason = "it is cut off"
             else:
                 reason = f"it is not RSS or Atom ({message or 'no feed element found'})"
             raise FeedImportError(f"This is not a feed that can be read: {reason}.")
         if message in TRUNCATION_ERRORS:
             line = getattr(error, "getLineNumber", lambda: "?")()
             raise FeedImportError(
-                f"The feed ends early (line {line}: {message}); it looks truncated, so nothing was imported."
+                f"The feed stops before its end (line {line}: {message}); it looks truncated, "
+                "so nothing was imported."
+            )
+        if error and not _ends_with_root_element(data, parsed):
+            # The lenient parser reads whatever is there; a cut-off download must not pass as a feed.
+            raise FeedImportError(
+                f"The feed stops before its end (no closing </rss> after “{message}”); it looks "
+                "truncated, so nothing was imported."
             )
         if error:
             self.warn(f"The feed is not well-formed XML ({message}); it was read leniently.")
@@ -466,13 +477,16 @@ class FeedImporter:
             show = Show.objects.filter(podcast_guid=podcast_guid).first()
             if show:
                 return show
-        show_ids = set(Episode.objects.filter(guid__in=guids).values_list("show_id", flat=True).distinct())
-        if len(show_ids) == 1:
-            return Show.objects.get(pk=show_ids.pop())
-        if len(show_ids) > 1:
-            raise FeedImportError(
-                "This feed's episodes already belong to several shows; name the show to import into."
-            )
+        # Otherwise the show that already holds at least half of this feed's episodes.
+        owners = (
+            Episode.objects.filter(guid__in=guids)
+            .values("show_id")
+            .annotate(held=Count("pk"))
+            .order_by("-held", "show_id")
+        )
+        for owner in owners[:1]:
+            if owner["held"] * 2 >= len(guids):
+                return Show.objects.get(pk=owner["show_id"])
         return None
 
     def save_show(self, channel, locked, guids):
@@ -632,7 +646,7 @@ class FeedImporter:
         channel = parsed.feed
         locked = self.check_locked(channel)
         entries = parsed.entries
-        guids = [entry.get("id", "").strip() for entry in entries if entry.get("id", "").strip()]
+        guids = [guid for guid in map(_item_guid, entries) if guid]
         with transaction.atomic():
             show = self.save_show(channel, locked, guids)
             self.import_hosts(show, channel)
@@ -667,7 +681,7 @@ class FeedImporter:
         ]
         people = self.people_for(credits)
         for index, entry in enumerate(entries, 1):
-            label = html_to_text(entry.get("title", "")) or entry.get("id", "") or f"item {index}"
+            label = html_to_text(entry.get("title", "")) or _item_guid(entry) or f"item {index}"
             try:
                 with transaction.atomic():
                     outcome = self.import_entry(
@@ -684,6 +698,9 @@ class FeedImporter:
             except SkipItem as exc:
                 outcome = "skipped"
                 self.result.skipped.append((label, str(exc)))
+            except IntegrityError as exc:
+                outcome = "skipped"
+                self.result.skipped.append((label, f"the database refused it ({exc})"))
             except (ValidationError, ValueError) as exc:
                 outcome = "skipped"
                 reason = "; ".join(getattr(exc, "messages", [str(exc)]))
@@ -694,7 +711,7 @@ class FeedImporter:
 
     def import_entry(self, show, entry, by_guid, by_audio, slugs, elsewhere, seen_guids, credits, people):
         values = self.episode_values(entry, show)
-        guid = entry.get("id", "").strip()
+        guid = (entry.get("id") or "").strip()
         if guid:
             if len(guid) > 255:
                 raise SkipItem("its guid is longer than 255 characters")
@@ -705,6 +722,8 @@ class FeedImporter:
             # Without a guid, apps know the episode by its enclosure URL; so do we.
             episode = by_audio.get(values["external_audio_url"])
             guid = episode.guid if episode else values["external_audio_url"]
+            if guid in elsewhere:
+                raise SkipItem(f"its audio URL is already an episode of “{elsewhere[guid]}”")
             if len(guid) > 255:
                 guid = str(uuid.uuid4())
         if guid in seen_guids:
@@ -751,6 +770,24 @@ class FeedImporter:
                 transcript.save()
                 outcome = "updated" if outcome == "unchanged" else outcome
         return outcome
+
+
+def _ends_with_root_element(data, parsed):
+    """Does the document end with the closing tag of an RSS, Atom or RDF feed?"""
+    tail = data[-512:].decode(parsed.get("encoding") or "utf-8", "ignore")
+    tail = re.sub(r"<!--.*?-->", "", tail, flags=re.DOTALL).rstrip().lower()
+    return tail.endswith(("</rss>", "</feed>", "</rdf:rdf>"))
+
+
+def _item_guid(entry):
+    """The guid an item is known by: its own, else its enclosure URL (as podcast apps do)."""
+    guid = (entry.get("id") or "").strip()
+    if guid:
+        return guid
+    for enclosure in entry.get("enclosures") or []:
+        if enclosure.get("href"):
+            return enclosure["href"].strip()
+    return ""
 
 
 def _non_negative_int(value):
