@@ -52,7 +52,7 @@ class ImportFeedForm(forms.Form):
         upload = self.cleaned_data.get("feed_file")
         if upload:
             return b"".join(upload.chunks())
-        return read_source(self.cleaned_data["feed_url"])
+        return read_source(self.cleaned_data["feed_url"], public_only=True)
 
 
 def import_feed_view(request):

@@ -16,9 +16,12 @@ flattens into its tags.
 """
 
 import datetime
+import ipaddress
 import re
+import socket
 import threading
 import urllib.error
+import urllib.parse
 import urllib.request
 import uuid
 from dataclasses import dataclass, field
@@ -166,20 +169,30 @@ def parse_feed(data):
             feedparser.api.StrictFeedParser, feedparser.api.LooseFeedParser = saved
 
 
-def read_source(source, max_bytes=MAX_FEED_BYTES, timeout=FETCH_TIMEOUT):
-    """The bytes of a feed given as a file path or an http(s) URL, at most ``max_bytes``."""
+def read_source(source, max_bytes=MAX_FEED_BYTES, timeout=FETCH_TIMEOUT, public_only=False):
+    """The bytes of a feed given as a file path or an http(s) URL, at most ``max_bytes``.
+
+    ``public_only`` refuses URLs (and redirects) to loopback, private and link-local
+    addresses: the admin fetches what a web user typed, and must not reach inside our network.
+    """
     source = str(source)
     limit_mb = max_bytes / (1024 * 1024)
     if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*://", source):
         if not source.lower().startswith(("http://", "https://")):
             raise FeedImportError(f"Only http and https feed URLs can be imported, not “{source}”.")
+        handlers = []
+        if public_only:
+            _refuse_private_host(source)
+            handlers.append(_PublicRedirectHandler())
         request = urllib.request.Request(source, headers={"User-Agent": "podcastcms-feed-import"})
         try:
-            with urllib.request.urlopen(request, timeout=timeout) as response:
+            with urllib.request.build_opener(*handlers).open(request, timeout=timeout) as response:
                 data = response.read(max_bytes + 1)
         except urllib.error.HTTPError as exc:
             raise FeedImportError(f"The feed URL answered HTTP {exc.code} ({exc.reason}).") from None
         except (urllib.error.URLError, TimeoutError, OSError) as exc:
+            if isinstance(getattr(exc, "reason", None), FeedImportError):
+                raise exc.reason from None
             reason = getattr(exc, "reason", exc)
             raise FeedImportError(f"The feed URL could not be fetched: {reason}.") from None
         if len(data) > max_bytes:
@@ -197,6 +210,27 @@ def read_source(source, max_bytes=MAX_FEED_BYTES, timeout=FETCH_TIMEOUT):
         raise FeedImportError(f"“{source}” is a folder, not a feed file.") from None
     except OSError as exc:
         raise FeedImportError(f"The feed file “{source}” cannot be read: {exc.strerror}.") from None
+
+
+def _refuse_private_host(url):
+    host = urllib.parse.urlsplit(url).hostname or ""
+    try:
+        addresses = {info[4][0] for info in socket.getaddrinfo(host, None)}
+    except (socket.gaierror, UnicodeError):
+        raise FeedImportError(f"The feed URL's host “{host}” cannot be found.") from None
+    for address in sorted(addresses):
+        if not ipaddress.ip_address(address.split("%", 1)[0]).is_global:
+            raise FeedImportError(
+                f"The feed URL points to a non-public address ({address}); it was not fetched."
+            )
+
+
+class _PublicRedirectHandler(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        if not newurl.lower().startswith(("http://", "https://")):
+            raise FeedImportError(f"The feed URL redirects to “{newurl}”, which is not http(s).")
+        _refuse_private_host(newurl)
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
 
 
 def parse_duration(value):
@@ -667,109 +701,126 @@ class FeedImporter:
 
     def import_entries(self, show, entries, guids):
         episodes = list(show.episodes.prefetch_related("credits", "transcripts"))
-        by_guid = {episode.guid: episode for episode in episodes}
-        by_audio = {episode.external_audio_url: episode for episode in episodes if episode.external_audio_url}
-        slugs = {episode.slug for episode in episodes}
-        elsewhere = dict(
+        self.by_guid = {episode.guid: episode for episode in episodes}
+        self.by_audio = {
+            episode.external_audio_url: episode for episode in episodes if episode.external_audio_url
+        }
+        self.slugs = {episode.slug for episode in episodes}
+        self.elsewhere = dict(
             Episode.objects.filter(guid__in=guids).exclude(show=show).values_list("guid", "show__title")
         )
-        seen_guids = set()
-        total = len(entries)
+        self.seen_guids = set()
         credits = [
             self.credits_wanted(entry.get("podcast_person_list") or [], f"Item {index}")
             for index, entry in enumerate(entries, 1)
         ]
-        people = self.people_for(credits)
+        self.people = self.people_for(credits)
+        total = len(entries)
         for index, entry in enumerate(entries, 1):
             label = html_to_text(entry.get("title", "")) or _item_guid(entry) or f"item {index}"
             try:
-                with transaction.atomic():
-                    outcome = self.import_entry(
-                        show,
-                        entry,
-                        by_guid,
-                        by_audio,
-                        slugs,
-                        elsewhere,
-                        seen_guids,
-                        credits[index - 1],
-                        people,
-                    )
+                plan = self.plan_entry(show, entry, credits[index - 1])
+                if plan.outcome != "unchanged":
+                    # A savepoint per item: a bad one is rolled back alone, the rest stays.
+                    with transaction.atomic():
+                        self.apply(plan)
             except SkipItem as exc:
                 outcome = "skipped"
                 self.result.skipped.append((label, str(exc)))
             except IntegrityError as exc:
                 outcome = "skipped"
                 self.result.skipped.append((label, f"the database refused it ({exc})"))
-            except (ValidationError, ValueError) as exc:
+            except ValidationError as exc:
                 outcome = "skipped"
-                reason = "; ".join(getattr(exc, "messages", [str(exc)]))
-                self.result.skipped.append((label, reason))
+                self.result.skipped.append((label, "; ".join(exc.messages)))
             else:
+                outcome = plan.outcome
                 getattr(self.result, outcome).append(label)
             self.progress(index, total, outcome, label)
 
-    def import_entry(self, show, entry, by_guid, by_audio, slugs, elsewhere, seen_guids, credits, people):
+    def plan_entry(self, show, entry, credits):
+        """What importing ``entry`` would change, found without writing anything."""
         values = self.episode_values(entry, show)
         guid = (entry.get("id") or "").strip()
         if guid:
             if len(guid) > 255:
                 raise SkipItem("its guid is longer than 255 characters")
-            if guid in elsewhere:
-                raise SkipItem(f"its guid {guid} already belongs to an episode of “{elsewhere[guid]}”")
-            episode = by_guid.get(guid)
+            if guid in self.elsewhere:
+                raise SkipItem(f"its guid {guid} already belongs to an episode of “{self.elsewhere[guid]}”")
+            episode = self.by_guid.get(guid)
         else:
             # Without a guid, apps know the episode by its enclosure URL; so do we.
-            episode = by_audio.get(values["external_audio_url"])
+            episode = self.by_audio.get(values["external_audio_url"])
             guid = episode.guid if episode else values["external_audio_url"]
-            if guid in elsewhere:
-                raise SkipItem(f"its audio URL is already an episode of “{elsewhere[guid]}”")
+            if guid in self.elsewhere:
+                raise SkipItem(f"its audio URL is already an episode of “{self.elsewhere[guid]}”")
             if len(guid) > 255:
                 guid = str(uuid.uuid4())
-        if guid in seen_guids:
+        if guid in self.seen_guids:
             raise SkipItem(f"an earlier item of this feed has the same guid {guid}")
-        seen_guids.add(guid)
+        self.seen_guids.add(guid)
 
-        if episode is None:
-            slug = _first_free(slugify(values["title"])[:140] or "episode", slugs)
-            episode = Episode(show=show, guid=guid, slug=slug, **values)
-            episode.full_clean(exclude=["show", "audio", "artwork", "summary", "guid"])
-            episode.save()
-            slugs.add(slug)
-            by_guid[guid] = episode
-            by_audio[episode.external_audio_url] = episode
-            outcome = "created"
-            existing_credits, existing_transcripts = set(), {}
-        else:
-            changed = [name for name, value in values.items() if getattr(episode, name) != value]
-            if changed:
-                for name in changed:
-                    setattr(episode, name, values[name])
-                episode.full_clean(exclude=["show", "audio", "artwork", "summary", "guid", "slug"])
-                episode.save(update_fields=[*changed, "updated_at"])
-            outcome = "updated" if changed else "unchanged"
-            existing_credits = {(c.person_id, c.role) for c in episode.credits.all()}
-            existing_transcripts = {t.url: t for t in episode.transcripts.all()}
-
-        order = len(existing_credits)
+        plan = EntryPlan(episode=episode, guid=guid, values=values)
+        existing_credits, existing_transcripts = set(), {}
+        if episode is not None:
+            plan.changed = [name for name, value in values.items() if getattr(episode, name) != value]
+            existing_credits = {(credit.person_id, credit.role) for credit in episode.credits.all()}
+            existing_transcripts = {transcript.url: transcript for transcript in episode.transcripts.all()}
+        # Credits are only added: people a producer credited after the import stay credited.
         for _name, slug, role, _href in credits:
-            if (people[slug].pk, role) not in existing_credits:
-                Credit.objects.create(episode=episode, person=people[slug], role=role, order=order)
-                existing_credits.add((people[slug].pk, role))
-                order += 1
-                outcome = "updated" if outcome == "unchanged" else outcome
+            key = (self.people[slug].pk, role)
+            if key not in existing_credits:
+                existing_credits.add(key)
+                plan.new_credits.append((self.people[slug], role))
         for wanted in self.transcripts_wanted(entry):
             transcript = existing_transcripts.get(wanted["url"])
+            if transcript is None or any(getattr(transcript, k) != v for k, v in wanted.items()):
+                plan.transcripts.append((transcript, wanted))
+        return plan
+
+    def apply(self, plan):
+        episode = plan.episode
+        if episode is None:
+            slug = _first_free(slugify(plan.values["title"])[:140] or "episode", self.slugs)
+            episode = Episode(show=self.result.show, guid=plan.guid, slug=slug, **plan.values)
+            episode.full_clean(exclude=["show", "audio", "artwork", "summary", "guid"])
+            episode.save()
+            self.slugs.add(slug)
+            self.by_guid[plan.guid] = episode
+            self.by_audio[episode.external_audio_url] = episode
+        elif plan.changed:
+            for name in plan.changed:
+                setattr(episode, name, plan.values[name])
+            episode.full_clean(exclude=["show", "audio", "artwork", "summary", "guid", "slug"])
+            episode.save(update_fields=[*plan.changed, "updated_at"])
+        order = episode.credits.count() if plan.episode else 0
+        for position, (person, role) in enumerate(plan.new_credits, order):
+            Credit.objects.create(episode=episode, person=person, role=role, order=position)
+        for transcript, wanted in plan.transcripts:
             if transcript is None:
                 Transcript.objects.create(episode=episode, **wanted)
-                existing_transcripts[wanted["url"]] = True
-                outcome = "updated" if outcome == "unchanged" else outcome
-            elif transcript is not True and any(getattr(transcript, k) != v for k, v in wanted.items()):
+            else:
                 for name, value in wanted.items():
                     setattr(transcript, name, value)
                 transcript.save()
-                outcome = "updated" if outcome == "unchanged" else outcome
-        return outcome
+
+
+@dataclass
+class EntryPlan:
+    """The writes one feed item needs; empty lists and no changed field mean none."""
+
+    episode: Episode | None
+    guid: str
+    values: dict
+    changed: list = field(default_factory=list)
+    new_credits: list = field(default_factory=list)
+    transcripts: list = field(default_factory=list)  # (existing transcript or None, wanted values)
+
+    @property
+    def outcome(self):
+        if self.episode is None:
+            return "created"
+        return "updated" if (self.changed or self.new_credits or self.transcripts) else "unchanged"
 
 
 def _ends_with_root_element(data, parsed):

@@ -21,7 +21,7 @@ def upload(data=FEED, name="feed.xml"):
 
 @pytest.fixture
 def superuser(client):
-    user = User.objects.create_superuser("boss", "boss@example.com", "pw")
+    user = User.objects.create_superuser("boss", "boss@example.com", None)
     client.force_login(user)
     return user
 
@@ -108,9 +108,9 @@ def test_form_needs_exactly_one_source_and_reports_unreadable_feeds(client, supe
 @pytest.mark.django_db
 def test_import_page_is_for_network_admins_only(client):
     make_show(slug="theirs")
-    producer = User.objects.create_user("producer", password="pw", is_staff=True)
+    producer = User.objects.create_user("producer", is_staff=True)
     Team.objects.create(name="Producers", role=Team.PRODUCER, all_shows=True).members.add(producer)
-    editor = User.objects.create_user("editor", password="pw", is_staff=True)
+    editor = User.objects.create_user("editor", is_staff=True)
     Team.objects.create(name="Editors", role=Team.EDITOR, all_shows=True).members.add(editor)
 
     anonymous = client.get(URL)
@@ -121,7 +121,38 @@ def test_import_page_is_for_network_admins_only(client):
         assert client.post(URL, {"feed_file": upload()}).status_code == 403
     assert Episode.objects.count() == 0
 
-    admin = User.objects.create_user("netadmin", password="pw", is_staff=True)
+    admin = User.objects.create_user("netadmin", is_staff=True)
     Team.objects.create(name="Network", role=Team.NETWORK_ADMIN, all_shows=True).members.add(admin)
     client.force_login(admin)
     assert client.post(URL, {"feed_file": upload()}).context["result"].counts["created"] == 2
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("url", "address"),
+    [
+        ("http://127.0.0.1:9/feed.xml", "127.0.0.1"),
+        ("http://localhost:9/feed.xml", "127.0.0.1"),
+        ("http://10.1.2.3/feed.xml", "10.1.2.3"),
+        ("http://169.254.169.254/latest/meta-data", "169.254.169.254"),
+    ],
+)
+def test_feed_url_to_a_non_public_address_is_not_fetched(client, superuser, url, address):
+    response = client.post(URL, {"feed_url": url})
+
+    errors = response.context["form"].non_field_errors()
+    assert errors[0].startswith(f"The feed URL points to a non-public address ({address}")
+    assert Show.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_redirect_from_a_public_url_to_a_private_one_is_refused():
+    """The redirect check itself, without the public internet: a redirect to loopback is refused."""
+    import urllib.request
+
+    from episodes.importer import FeedImportError, _PublicRedirectHandler
+
+    request = urllib.request.Request("https://feeds.example.com/feed.xml")
+    with pytest.raises(FeedImportError) as error:
+        _PublicRedirectHandler().redirect_request(request, None, 302, "Found", {}, "http://127.0.0.1/admin")
+    assert str(error.value) == "The feed URL points to a non-public address (127.0.0.1); it was not fetched."

@@ -263,3 +263,34 @@ def test_truncate_utf8_cuts_on_a_character_boundary():
     assert truncate_utf8("aé" * 3, limit=5) == ("aéa", True)
     assert truncate_utf8("€€", limit=5) == ("€", True)
     assert truncate_utf8("short", limit=5) == ("short", False)
+
+
+def reimport_queries(count):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    feed = rss_document(
+        *(
+            rss_item(
+                f"Episode {n}",
+                guid=f"{count}-{n}",
+                audio_url=f"https://cdn.example.com/{count}/{n}.mp3",
+                podcast__person="Ada Lovelace",
+            ).replace(
+                "</item>",
+                f'<podcast:transcript url="https://cdn.example.com/{n}.vtt" type="text/vtt"/></item>',
+            )
+            for n in range(count)
+        ),
+        title=f"Show of {count}",
+    )
+    import_feed(feed)
+    with CaptureQueriesContext(connection) as queries:
+        result = import_feed(feed)
+    assert result.counts["unchanged"] == count
+    return len(queries)
+
+
+@pytest.mark.django_db
+def test_reimport_runs_as_many_queries_for_one_item_as_for_fifty():
+    assert reimport_queries(1) == reimport_queries(50)
