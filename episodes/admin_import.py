@@ -4,7 +4,7 @@ from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
-from django.urls import path
+from django.urls import NoReverseMatch, path, reverse
 
 from .access import is_network_admin
 from .importer import MAX_FEED_BYTES, FeedImportError, import_feed, read_source
@@ -24,8 +24,8 @@ class ImportFeedForm(forms.Form):
     show = forms.ModelChoiceField(
         queryset=Show.objects.all(),
         required=False,
-        empty_label="The show this feed belongs to (a new one if none)",
-        help_text="Leave empty to update the show this feed was imported into before, or create it.",
+        empty_label="(the show this feed was imported into before, or a new one)",
+        help_text="Choose a show to import into it; its slug and public flag stay as they are.",
     )
     allow_locked = forms.BooleanField(
         label="I own this feed",
@@ -77,8 +77,16 @@ def import_feed_view(request):
         "title": "Import a show from its feed",
         "form": form,
         "result": result,
+        "show_admin_url": _show_admin_url(result.show) if result else "",
     }
     return render(request, "admin/episodes/import_feed.html", context)
+
+
+def _show_admin_url(show):
+    try:
+        return reverse("admin:episodes_show_change", args=[show.pk])
+    except NoReverseMatch:  # the show admin is not registered on this site
+        return ""
 
 
 def import_feed_urls(admin_site=admin.site):
