@@ -7,7 +7,8 @@ from django.shortcuts import render
 from django.urls import NoReverseMatch, path, reverse
 
 from .access import is_network_admin
-from .importer import MAX_FEED_BYTES, FeedImportError, import_feed, read_source
+from .feedreader import MAX_FEED_BYTES, FeedImportError, read_source
+from .importer import import_feed
 from .models import Show
 
 

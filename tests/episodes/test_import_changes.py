@@ -4,7 +4,8 @@ import datetime
 
 import pytest
 
-from episodes.importer import import_feed, parse_duration, truncate_utf8
+from episodes.feedreader import parse_duration, truncate_utf8
+from episodes.importer import import_feed
 from episodes.models import Episode, Show, Transcript
 from people.models import Credit, Person
 from tests.factories import make_episode, make_show, rss_document, rss_item, shared_feed

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from episodes.importer import FeedImportError, import_feed, read_source
+from episodes.feedreader import FeedImportError, read_source
+from episodes.importer import import_feed
 
 
 class Command(BaseCommand):
