@@ -517,6 +517,10 @@ class FeedImporter:
             raise SkipItem(f"an earlier item of this feed has the same guid {guid}")
         self.seen_guids.add(guid)
 
+        if episode is not None and episode.status != Episode.PUBLISHED:
+            # Someone took it offline here (or it came without a date): a re-import does not
+            # publish it again behind their back.
+            del values["status"], values["published_at"]
         plan = EntryPlan(episode=episode, guid=guid, values=values)
         existing_credits, existing_transcripts = set(), {}
         if episode is not None:

@@ -295,3 +295,21 @@ def reimport_queries(count):
 @pytest.mark.django_db
 def test_reimport_runs_as_many_queries_for_one_item_as_for_fifty():
     assert reimport_queries(1) == reimport_queries(50)
+
+
+@pytest.mark.django_db
+def test_reimport_does_not_republish_an_episode_taken_offline_here():
+    feed = rss_document(
+        rss_item("Kept", guid="u-1", audio_url="https://cdn.example.com/1.mp3"),
+        rss_item("Withdrawn", guid="u-2", audio_url="https://cdn.example.com/2.mp3"),
+    )
+    import_feed(feed)
+    Episode.objects.filter(guid="u-2").update(status=Episode.DRAFT)
+
+    result = import_feed(feed)
+
+    assert result.counts == {"created": 0, "updated": 0, "unchanged": 2, "skipped": 0}
+    assert list(Episode.objects.order_by("guid").values_list("guid", "status")) == [
+        ("u-1", Episode.PUBLISHED),
+        ("u-2", Episode.DRAFT),
+    ]
