@@ -313,3 +313,16 @@ def test_reimport_does_not_republish_an_episode_taken_offline_here():
         ("u-1", Episode.PUBLISHED),
         ("u-2", Episode.DRAFT),
     ]
+
+
+@pytest.mark.django_db
+def test_feed_locked_no_imports_without_confirmation_and_keeps_the_flag():
+    feed = rss_document(
+        rss_item("Open", guid="o-1", audio_url="https://cdn.example.com/1.mp3"),
+        channel_extra="<podcast:locked>no</podcast:locked>",
+    )
+
+    result = import_feed(feed)
+
+    assert result.counts["created"] == 1
+    assert result.show.podcast_locked is False
