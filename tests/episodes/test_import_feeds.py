@@ -191,6 +191,7 @@ def test_import_no_agenda_reads_past_a_broken_entity_and_keeps_people_and_transc
     episode = Episode.objects.get(guid="http://1393.noagendanotes.com")
     assert episode.title == '1393: "Space Wake"'
     assert episode.published_at == datetime.datetime(2021, 10, 24, 20, 22, 24, tzinfo=UTC)
+    assert episode.duration is None  # the feed gives no itunes:duration
     assert list(episode.credits.values_list("person__name", "role", "group")) == [
         ("Adam Curry", "host", "cast"),
         ("John C Dvorak", "host", "cast"),
@@ -211,6 +212,8 @@ def test_import_pc20_credits_guests_from_the_person_registry():
     run_import("pc20rss.xml")
 
     episode = Episode.objects.get(guid="PC2057")
+    assert episode.published_at == datetime.datetime(2021, 10, 8, 18, 55, 32, tzinfo=UTC)
+    assert episode.duration is None  # the feed gives no itunes:duration
     assert list(episode.credits.values_list("person__slug", "role")) == [
         ("adam-curry", "host"),
         ("dave-jones", "host"),
@@ -231,6 +234,8 @@ def test_import_namespace_example_keeps_every_transcript_and_default_role():
         == 1
     )
     episode = Episode.objects.get(guid="https://example.com/ep0003")
+    assert episode.published_at == datetime.datetime(2020, 10, 9, 4, 30, 38, tzinfo=UTC)
+    assert (episode.duration, episode.audio_size) == (None, 43200000)
     assert episode.number == 3
     assert list(episode.credits.values_list("person__name", "role", "group")) == [
         ("Adam Curry", "host", "cast"),  # no role given: the spec's default
