@@ -299,6 +299,9 @@ class FeedImporter:
             if podcast_guid and show.podcast_guid != podcast_guid:
                 if Show.objects.filter(podcast_guid=podcast_guid).exclude(pk=show.pk).exists():
                     self.warn(f"podcast:guid {podcast_guid} belongs to another show and was not kept.")
+                elif show.episodes.exists():
+                    # A show with episodes already has a podcast:guid that apps know; it stays.
+                    self.warn(f"The show keeps its podcast:guid {show.podcast_guid}, not the feed's.")
                 else:
                     show.podcast_guid = podcast_guid
                     changed.append("podcast_guid")

@@ -326,3 +326,23 @@ def test_feed_locked_no_imports_without_confirmation_and_keeps_the_flag():
 
     assert result.counts["created"] == 1
     assert result.show.podcast_locked is False
+
+
+@pytest.mark.django_db
+def test_podcast_guid_of_the_feed_goes_to_an_empty_show_but_not_to_one_with_episodes():
+    guid_tag = "<podcast:guid>ac746d09-7c3b-5bcd-b28a-f12d6456ca8f</podcast:guid>"
+    feed = rss_document(
+        rss_item("One", guid="pg-1", audio_url="https://cdn.example.com/1.mp3"), channel_extra=guid_tag
+    )
+    empty = make_show(slug="empty-target")
+    established = make_show(slug="established")
+    make_episode(established)
+    established_guid = established.podcast_guid
+
+    import_feed(feed, show_slug="established")
+    assert str(Show.objects.get(slug="established").podcast_guid) == str(established_guid)
+
+    Episode.objects.filter(guid="pg-1").delete()
+    import_feed(feed, show_slug="empty-target")
+    empty.refresh_from_db()
+    assert str(empty.podcast_guid) == "ac746d09-7c3b-5bcd-b28a-f12d6456ca8f"
