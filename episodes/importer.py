@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, URLValidator
 from django.db import IntegrityError, transaction
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils.text import slugify
 
 from people.models import Credit, Person, ShowHost
@@ -351,7 +351,11 @@ class FeedImporter:
         for items in wanted_lists:
             for name, slug, _role, href in items:
                 wanted.setdefault(slug, (name, href))
-        people = {person.slug: person for person in Person.objects.filter(slug__in=wanted)}
+        names = {name: slug for slug, (name, _href) in wanted.items()}
+        people = {}
+        # Someone already in the registry under this name keeps their record, whatever its slug.
+        for person in Person.objects.filter(Q(slug__in=wanted) | Q(name__in=names)).order_by("pk"):
+            people.setdefault(person.slug if person.slug in wanted else names[person.name], person)
         for slug, (name, href) in wanted.items():
             if slug not in people:
                 people[slug] = Person.objects.create(

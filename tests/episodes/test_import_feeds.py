@@ -225,6 +225,18 @@ def test_import_pc20_credits_guests_from_the_person_registry():
 
 
 @pytest.mark.django_db
+def test_import_matches_a_registry_person_by_name_whatever_their_slug():
+    dave = Person.objects.create(name="Dave Jones", slug="dave")
+
+    run_import("pc20rss.xml")
+
+    assert (
+        Episode.objects.get(guid="PC2057").credits.get(role="host", person__name="Dave Jones").person == dave
+    )
+    assert Person.objects.filter(name="Dave Jones").count() == 1
+
+
+@pytest.mark.django_db
 def test_import_namespace_example_keeps_every_transcript_and_default_role():
     result = run_import("podcast-namespace-example.xml")
 
