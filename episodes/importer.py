@@ -290,7 +290,13 @@ class FeedImporter:
             # A moved show keeps its podcast:guid for life; ours is derived only when it has none.
             if podcast_guid and not Show.objects.filter(podcast_guid=podcast_guid).exists():
                 show.podcast_guid = podcast_guid
-            show.full_clean(exclude=["artwork", "description"])
+            try:
+                show.full_clean(exclude=["artwork", "description"])
+            except ValidationError as exc:
+                problems = "; ".join(
+                    f"{name}: {' '.join(errors)}" for name, errors in exc.message_dict.items()
+                )
+                raise FeedImportError(f"The show cannot be created ({problems}).") from None
             show.save()
             self.result.show_created = True
             self.warn("The show was created as not public: check it, then make it public.")
@@ -448,7 +454,7 @@ class FeedImporter:
         with transaction.atomic():
             show = self.save_show(channel, locked, guids)
             self.import_hosts(show, channel)
-            self.import_entries(show, entries, guids)
+            self.import_entries(show, entries, guids, channel.get("podcast_person_list") or [])
         return self.result
 
     def import_hosts(self, show, channel):
@@ -463,7 +469,7 @@ class FeedImporter:
                 ShowHost.objects.create(show=show, person=people[slug], role=role, order=order)
                 order += 1
 
-    def import_entries(self, show, entries, guids):
+    def import_entries(self, show, entries, guids, channel_persons):
         episodes = list(show.episodes.prefetch_related("credits", "transcripts"))
         self.by_guid = {episode.guid: episode for episode in episodes}
         self.by_audio = {
@@ -474,8 +480,10 @@ class FeedImporter:
             Episode.objects.filter(guid__in=guids).exclude(show=show).values_list("guid", "show__title")
         )
         self.seen_guids = set()
+        # An item's own podcast:person list replaces the channel's; without one, the channel's
+        # people (the show's hosts) are the item's, as the namespace says.
         credits = [
-            self.credits_wanted(entry.get("podcast_person_list") or [], f"Item {index}")
+            self.credits_wanted(entry.get("podcast_person_list") or channel_persons, f"Item {index}")
             for index, entry in enumerate(entries, 1)
         ]
         self.people = self.people_for(credits)

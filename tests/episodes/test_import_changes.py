@@ -5,7 +5,7 @@ import datetime
 import pytest
 
 from episodes.feedreader import parse_duration, truncate_utf8
-from episodes.importer import import_feed
+from episodes.importer import FeedImportError, import_feed
 from episodes.models import Episode, Show, Transcript
 from people.models import Credit, Person
 from tests.factories import make_episode, make_show, rss_document, rss_item, shared_feed
@@ -346,3 +346,35 @@ def test_podcast_guid_of_the_feed_goes_to_an_empty_show_but_not_to_one_with_epis
     import_feed(feed, show_slug="empty-target")
     empty.refresh_from_db()
     assert str(empty.podcast_guid) == "ac746d09-7c3b-5bcd-b28a-f12d6456ca8f"
+
+
+@pytest.mark.django_db
+def test_items_without_people_credit_the_channel_people():
+    feed = rss_document(
+        rss_item("With a guest", guid="h-1", audio_url="https://cdn.example.com/1.mp3").replace(
+            "</item>", '<podcast:person role="guest">Ada Lovelace</podcast:person></item>'
+        ),
+        rss_item("Hosts only", guid="h-2", audio_url="https://cdn.example.com/2.mp3"),
+        channel_extra="<podcast:person>Grace Hopper</podcast:person>",
+    )
+
+    result = import_feed(feed)
+
+    assert list(result.show.hosts.values_list("person__name", "role")) == [("Grace Hopper", "host")]
+    assert list(
+        Credit.objects.order_by("episode__guid").values_list("episode__guid", "person__name", "role")
+    ) == [
+        ("h-1", "Ada Lovelace", "guest"),
+        ("h-2", "Grace Hopper", "host"),
+    ]
+
+
+@pytest.mark.django_db
+def test_show_slug_that_is_not_a_slug_is_refused_and_writes_nothing():
+    feed = rss_document(rss_item("One", guid="x-1", audio_url="https://cdn.example.com/1.mp3"))
+
+    with pytest.raises(FeedImportError) as error:
+        import_feed(feed, show_slug="not a slug!")
+
+    assert str(error.value).startswith("The show cannot be created (slug: Enter a valid “slug”")
+    assert (Show.objects.count(), Episode.objects.count()) == (0, 0)
