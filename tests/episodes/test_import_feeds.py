@@ -281,3 +281,27 @@ def test_import_of_138_items_is_fast():
 
     assert result.counts["created"] == 138
     assert elapsed < 3.0, f"138 items took {elapsed:.2f} s"
+
+
+def test_podcast_handlers_keep_feedparsers_own_keys_and_leave_feedparser_unchanged():
+    from episodes.feedreader import parse_feed
+
+    data = shared_feed("pc20rss.xml").read_bytes()
+
+    ours = parse_feed(data).entries[0]
+    plain = feedparser.parse(data).entries[0]
+
+    assert ours["podcast_person"] == plain["podcast_person"]
+    assert [person["value"] for person in ours["podcast_person_list"]] == [
+        "Adam Curry",
+        "Dave Jones",
+        "Brian of London",
+    ]
+    assert "podcast_person_list" not in plain
+    # What plain feedparser keeps of three people: the last one's attributes, without the name.
+    assert plain["podcast_person"] == {
+        "href": "https://gist.github.com/brianoflondon/",
+        "img": "https://noagendaassets.com/enc/1633719509.451_sirbrianoflondon.png",
+        "group": "cast",
+        "role": "guest",
+    }
