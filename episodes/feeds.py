@@ -17,6 +17,11 @@ class PodcastFeedGenerator(Rss201rev2Feed):
         attrs["xmlns:podcast"] = "https://podcastindex.org/namespace/1.0"
         return attrs
 
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, item)
+        if item.get("duration") is not None:
+            handler.addQuickElement("itunes:duration", str(item["duration"]))
+
 
 class ShowFeed(Feed):
     feed_type = PodcastFeedGenerator
@@ -46,6 +51,9 @@ class ShowFeed(Feed):
         return episode.guid
 
     item_guid_is_permalink = False
+
+    def item_extra_kwargs(self, episode):
+        return {"duration": episode.duration}
 
     def item_pubdate(self, episode):
         return episode.published_at

@@ -100,6 +100,12 @@ class Show(models.Model):
         validators=[validate_image_file],
         help_text="Square JPEG or PNG, 1400–3000 px, RGB (Apple's rule).",
     )
+    artwork_url = models.URLField(
+        "artwork URL",
+        max_length=1000,
+        blank=True,
+        help_text="For imported shows: their artwork where it is hosted; an upload takes precedence.",
+    )
     language = models.CharField(
         max_length=16, default="en-us", help_text="ISO 639 language code, e.g. en-us or de."
     )
@@ -261,6 +267,12 @@ class Episode(models.Model):
         blank=True,
         validators=[validate_image_file],
         help_text="Optional; the show's artwork is used otherwise.",
+    )
+    artwork_url = models.URLField(
+        "artwork URL",
+        max_length=1000,
+        blank=True,
+        help_text="For imported episodes: their artwork where it is hosted; an upload takes precedence.",
     )
     explicit = models.BooleanField(default=False)
     guid = models.CharField(

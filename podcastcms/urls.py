@@ -5,6 +5,7 @@ from django.urls import include, path, re_path
 from django.views.generic import TemplateView
 from django.views.static import serve
 
+from episodes.admin_import import import_feed_view
 from episodes.sitemaps import EpisodeSitemap, HomeSitemap, ShowSitemap
 from people.sitemaps import PersonSitemap
 
@@ -16,6 +17,7 @@ sitemaps = {
 }
 
 urlpatterns = [
+    path("admin/import-feed/", admin.site.admin_view(import_feed_view), name="import-feed"),
     path("admin/", admin.site.urls),
     path("ckeditor/", include("ckeditor_uploader.urls")),
     path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),

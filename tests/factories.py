@@ -3,6 +3,8 @@
 import io
 from datetime import timedelta
 from itertools import count
+from pathlib import Path
+from xml.sax.saxutils import escape
 
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -152,3 +154,47 @@ def team_member(role, *shows, all_shows=False, username=None, password="pw-for-t
     team.shows.set(shows)
     team.members.add(user)
     return user
+
+
+# Real feeds of other shows, kept beside the project (not in it) for import tests.
+SHARED_FEEDS = Path(__file__).resolve().parent.parent.parent / "shared" / "feeds"
+
+
+def shared_feed(name):
+    """Path of a real feed in ../shared/feeds; the test is skipped where that folder is absent."""
+    import pytest
+
+    path = SHARED_FEEDS / name
+    if not path.is_file():
+        pytest.skip(f"{path} is absent: the real feeds live beside the project, not in it")
+    return path
+
+
+def rss_item(title, guid=None, audio_url=None, **tags):
+    """One <item> of a feed written by a test; ``tags`` become elements verbatim (e.g. pubDate)."""
+    parts = [f"<title>{escape(title)}</title>"]
+    if guid is not None:
+        parts.append(f'<guid isPermaLink="false">{escape(guid)}</guid>')
+    if audio_url is not None:
+        length = tags.pop("length", "1234")
+        mime_type = tags.pop("mime_type", "audio/mpeg")
+        parts.append(f'<enclosure url="{escape(audio_url)}" length="{length}" type="{mime_type}"/>')
+    tags.setdefault("pubDate", "Mon, 01 Jan 2024 10:00:00 +0000")
+    for name, value in tags.items():
+        tag = name.replace("__", ":")
+        parts.append(f"<{tag}>{value}</{tag}>")
+    return "<item>" + "".join(parts) + "</item>"
+
+
+def rss_document(*items, title="Imported Show", channel_extra="", encoding="utf-8"):
+    """A small RSS 2.0 podcast feed as bytes in ``encoding``, for import tests."""
+    text = (
+        f'<?xml version="1.0" encoding="{encoding}"?>\n'
+        '<rss version="2.0" xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd" '
+        'xmlns:content="http://purl.org/rss/1.0/modules/content/" '
+        'xmlns:podcast="https://podcastindex.org/namespace/1.0">\n<channel>'
+        f"<title>{escape(title)}</title><link>https://old-host.example.com/show</link>"
+        "<description>A show that moves to our network.</description><language>en-us</language>"
+        f"{channel_extra}{''.join(items)}</channel></rss>"
+    )
+    return text.encode(encoding)

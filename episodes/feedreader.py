@@ -1,0 +1,256 @@
+"""Reading a feed: from a file or URL to feedparser's result, refusing what cannot be a feed.
+
+Feeds are read with feedparser only. feedparser keeps unknown namespaced elements such as
+``podcast:person`` as a dict of the *last* element's attributes and drops their text (the
+person's name, the ``yes`` of ``podcast:locked``). ``PodcastNamespace`` below adds handlers in
+feedparser's own ``_start_<prefix>_<element>`` style that keep every element with its text
+as ``podcast_<element>_list``, and records ``itunes:category`` nesting, which feedparser
+flattens into its tags.
+"""
+
+import ipaddress
+import re
+import socket
+import threading
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import feedparser
+import feedparser.api
+
+MAX_FEED_BYTES = 50 * 1024 * 1024
+FETCH_TIMEOUT = 30  # seconds
+MAX_TEXT_BYTES = 4000  # Apple's limit for descriptions, in UTF-8 bytes
+
+PODCAST_NAMESPACES = (
+    "https://podcastindex.org/namespace/1.0",
+    # The namespace's first URI, still used by many feeds.
+    "https://github.com/Podcastindex-org/podcast-namespace/blob/main/docs/1.0.md",
+)
+# Podcasting 2.0 elements that may repeat or carry their value as text next to attributes.
+LISTED_PODCAST_ELEMENTS = ("person", "transcript", "funding", "locked")
+
+# Expat's messages when a document stops before its end: a cut-off download, not a messy feed.
+TRUNCATION_ERRORS = ("no element found", "unclosed token", "unclosed CDATA section")
+
+
+class FeedImportError(Exception):
+    """The feed cannot be imported at all; nothing was written."""
+
+
+class PodcastNamespace:
+    """feedparser handlers keeping repeated Podcasting 2.0 elements with their text.
+
+    What feedparser itself stores under ``podcast_<element>`` is left as it is; each element
+    is added to ``podcast_<element>_list`` as its attributes plus ``value`` (its text).
+    """
+
+    namespaces = {
+        **feedparser.api._FeedParserMixin.namespaces,
+        **dict.fromkeys(PODCAST_NAMESPACES, "podcast"),
+    }
+    # feedparser fills this lookup table lazily per class; ours must not share the base's.
+    _matchnamespaces = {}
+
+    def _podcast_open(self, attrs):
+        self.__dict__.setdefault("_podcast_stack", []).append(attrs)
+
+    def _podcast_close(self, name):
+        attrs = self._podcast_stack.pop()
+        key = f"podcast_{name}"
+        text = self.pop(key) or ""
+        context = self._get_context()
+        if attrs:
+            context[key] = attrs  # what feedparser would have kept
+        context.setdefault(f"{key}_list", []).append({**attrs, "value": text})
+
+    def _start_itunes_category(self, attrs):
+        stack = self.__dict__.setdefault("_category_stack", [])
+        text = attrs.get("text", "")
+        pair = (stack[-1], text) if stack else (text, "")
+        self._get_context().setdefault("itunes_categories", []).append(pair)
+        stack.append(text)
+        super()._start_itunes_category(attrs)
+
+    def _end_itunes_category(self):
+        self._category_stack.pop()
+        super()._end_itunes_category()
+
+
+def _add_podcast_handlers(cls):
+    for name in LISTED_PODCAST_ELEMENTS:
+
+        def start(self, attrs, _name=name):
+            self._podcast_open(attrs)
+            self.push(f"podcast_{_name}", 1)
+
+        def end(self, _name=name):
+            self._podcast_close(_name)
+
+        setattr(cls, f"_start_podcast_{name}", start)
+        setattr(cls, f"_end_podcast_{name}", end)
+    return cls
+
+
+_add_podcast_handlers(PodcastNamespace)
+StrictPodcastParser = type("StrictPodcastParser", (PodcastNamespace, feedparser.api.StrictFeedParser), {})
+LoosePodcastParser = type("LoosePodcastParser", (PodcastNamespace, feedparser.api.LooseFeedParser), {})
+_parser_lock = threading.Lock()
+
+
+def parse_feed(data):
+    """feedparser's result for ``data`` (bytes), with the podcast namespace kept whole.
+
+    ``feedparser.parse`` builds its parsers from two module attributes; they are pointed at
+    our subclasses for the length of the call only, so other users of feedparser in this
+    process see its usual behaviour.
+    """
+    with _parser_lock:
+        saved = feedparser.api.StrictFeedParser, feedparser.api.LooseFeedParser
+        feedparser.api.StrictFeedParser, feedparser.api.LooseFeedParser = (
+            StrictPodcastParser,
+            LoosePodcastParser,
+        )
+        try:
+            return feedparser.parse(data, resolve_relative_uris=False)
+        finally:
+            feedparser.api.StrictFeedParser, feedparser.api.LooseFeedParser = saved
+
+
+def read_source(source, max_bytes=MAX_FEED_BYTES, timeout=FETCH_TIMEOUT, public_only=False):
+    """The bytes of a feed given as a file path or an http(s) URL, at most ``max_bytes``.
+
+    ``public_only`` refuses URLs (and redirects) to loopback, private and link-local
+    addresses: the admin fetches what a web user typed, and must not reach inside our network.
+    """
+    source = str(source)
+    limit_mb = max_bytes / (1024 * 1024)
+    if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*://", source):
+        if not source.lower().startswith(("http://", "https://")):
+            raise FeedImportError(f"Only http and https feed URLs can be imported, not “{source}”.")
+        handlers = []
+        if public_only:
+            _refuse_private_host(source)
+            handlers.append(_PublicRedirectHandler())
+        request = urllib.request.Request(source, headers={"User-Agent": "podcastcms-feed-import"})
+        try:
+            with urllib.request.build_opener(*handlers).open(request, timeout=timeout) as response:
+                data = response.read(max_bytes + 1)
+        except urllib.error.HTTPError as exc:
+            raise FeedImportError(f"The feed URL answered HTTP {exc.code} ({exc.reason}).") from None
+        except (urllib.error.URLError, TimeoutError, OSError) as exc:
+            if isinstance(getattr(exc, "reason", None), FeedImportError):
+                raise exc.reason from None
+            reason = getattr(exc, "reason", exc)
+            raise FeedImportError(f"The feed URL could not be fetched: {reason}.") from None
+        if len(data) > max_bytes:
+            raise FeedImportError(f"The feed is larger than {limit_mb:g} MB; it was not imported.")
+        return data
+    path = Path(source)
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise FeedImportError(
+                f"The feed is {size / (1024 * 1024):.1f} MB; at most {limit_mb:g} MB are accepted."
+            )
+        return path.read_bytes()
+    except IsADirectoryError:
+        raise FeedImportError(f"“{source}” is a folder, not a feed file.") from None
+    except OSError as exc:
+        raise FeedImportError(f"The feed file “{source}” cannot be read: {exc.strerror}.") from None
+
+
+def _refuse_private_host(url):
+    host = urllib.parse.urlsplit(url).hostname or ""
+    try:
+        addresses = {info[4][0] for info in socket.getaddrinfo(host, None)}
+    except (socket.gaierror, UnicodeError):
+        raise FeedImportError(f"The feed URL's host “{host}” cannot be found.") from None
+    for address in sorted(addresses):
+        if not ipaddress.ip_address(address.split("%", 1)[0]).is_global:
+            raise FeedImportError(
+                f"The feed URL points to a non-public address ({address}); it was not fetched."
+            )
+
+
+class _PublicRedirectHandler(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        if not newurl.lower().startswith(("http://", "https://")):
+            raise FeedImportError(f"The feed URL redirects to “{newurl}”, which is not http(s).")
+        _refuse_private_host(newurl)
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+
+def parse_duration(value):
+    """Seconds from the forms feeds use: "1:02:03", "62:03", "3723", "3723.5"; None if unreadable."""
+    value = (value or "").strip()
+    if not value:
+        return None
+    parts = value.split(":")
+    if len(parts) > 3:
+        raise ValueError(value)
+    seconds = 0.0
+    for part in parts:
+        number = float(part) if part.strip() else 0.0
+        if number < 0:
+            raise ValueError(value)
+        seconds = seconds * 60 + number
+    return round(seconds)
+
+
+def truncate_utf8(text, limit=MAX_TEXT_BYTES):
+    """``text`` cut to at most ``limit`` UTF-8 bytes without splitting a character."""
+    encoded = text.encode("utf-8")
+    if len(encoded) <= limit:
+        return text, False
+    return encoded[:limit].decode("utf-8", "ignore").rstrip(), True
+
+
+def read_feed(data):
+    """feedparser's result for the feed ``data``, and warnings; FeedImportError if unreadable."""
+    warnings = []
+    if not data or not data.strip():
+        raise FeedImportError("The feed is empty.")
+    if len(data) > MAX_FEED_BYTES:
+        raise FeedImportError(f"The feed is larger than {MAX_FEED_BYTES // (1024 * 1024)} MB.")
+    # Whitespace before the XML declaration makes the strict parser give up on the whole
+    # document (and with it on noticing a truncated one); without it the feed reads strictly.
+    if data.lstrip().startswith(b"<?xml"):
+        data = data.lstrip()
+    parsed = parse_feed(data)
+    error = parsed.get("bozo_exception")
+    message = getattr(error, "getMessage", lambda: str(error))() if error else ""
+    if not parsed.get("version"):
+        if b"<html" in data[:4096].lower():
+            reason = "it is an HTML page"
+        elif message in TRUNCATION_ERRORS:
+            reason = "it is cut off"
+        else:
+            reason = f"it is not RSS or Atom ({message or 'no feed element found'})"
+        raise FeedImportError(f"This is not a feed that can be read: {reason}.")
+    if message in TRUNCATION_ERRORS:
+        line = getattr(error, "getLineNumber", lambda: "?")()
+        raise FeedImportError(
+            f"The feed stops before its end (line {line}: {message}); it looks truncated, "
+            "so nothing was imported."
+        )
+    if error and not _ends_with_root_element(data, parsed):
+        # The lenient parser reads whatever is there; a cut-off download must not pass as a feed.
+        raise FeedImportError(
+            f"The feed stops before its end (no closing </rss> after “{message}”); it looks "
+            "truncated, so nothing was imported."
+        )
+    if error:
+        warnings.append(f"The feed is not well-formed XML ({message}); it was read leniently.")
+    if not parsed.feed.get("title") and not parsed.entries:
+        raise FeedImportError("This feed has no title and no items.")
+    return parsed, warnings
+
+
+def _ends_with_root_element(data, parsed):
+    """Does the document end with the closing tag of an RSS, Atom or RDF feed?"""
+    tail = data[-512:].decode(parsed.get("encoding") or "utf-8", "ignore")
+    tail = re.sub(r"<!--.*?-->", "", tail, flags=re.DOTALL).rstrip().lower()
+    return tail.endswith(("</rss>", "</feed>", "</rdf:rdf>"))

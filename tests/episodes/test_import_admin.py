@@ -1,0 +1,158 @@
+"""The admin page that imports a feed: network admins only, a summary after the import."""
+
+import pytest
+from django.contrib.auth.models import User
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from episodes.models import Episode, Show, Team
+from tests.factories import make_show, rss_document, rss_item
+
+URL = "/admin/import-feed/"
+FEED = rss_document(
+    rss_item("Admin one", guid="a-1", audio_url="https://cdn.example.com/1.mp3"),
+    rss_item("Admin two", guid="a-2", audio_url="https://cdn.example.com/2.mp3"),
+    title="Uploaded Show",
+)
+
+
+def upload(data=FEED, name="feed.xml"):
+    return SimpleUploadedFile(name, data, content_type="application/rss+xml")
+
+
+@pytest.fixture
+def superuser(client):
+    user = User.objects.create_superuser("boss", "boss@example.com", None)
+    client.force_login(user)
+    return user
+
+
+@pytest.mark.django_db
+def test_import_page_shows_the_form_to_a_superuser(client, superuser):
+    response = client.get(URL)
+
+    assert response.status_code == 200
+    assert response.templates[0].name == "admin/episodes/import_feed.html"
+    assert list(response.context["form"].fields) == ["feed_file", "feed_url", "show", "allow_locked"]
+    assert b"<h1>Import a show from its feed</h1>" in response.content
+
+
+@pytest.mark.django_db
+def test_uploading_a_feed_imports_it_and_shows_the_summary(client, superuser):
+    response = client.post(URL, {"feed_file": upload()})
+
+    assert response.status_code == 200
+    result = response.context["result"]
+    assert result.counts == {"created": 2, "updated": 0, "unchanged": 0, "skipped": 0}
+    content = response.content.decode()
+    assert "Imported “Uploaded Show” (uploaded-show)" in content
+    assert '<td class="import-created">2</td>' in content
+    assert list(Episode.objects.order_by("guid").values_list("guid", "show__slug")) == [
+        ("a-1", "uploaded-show"),
+        ("a-2", "uploaded-show"),
+    ]
+
+    again = client.post(URL, {"feed_file": upload()})
+    assert '<td class="import-unchanged">2</td>' in again.content.decode()
+    assert Episode.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_upload_into_a_chosen_show(client, superuser):
+    show = make_show(title="Chosen", slug="chosen")
+
+    client.post(URL, {"feed_file": upload(), "show": show.pk})
+
+    assert list(Episode.objects.values_list("show__slug", flat=True)) == ["chosen", "chosen"]
+    assert Show.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_locked_feed_needs_the_owner_checkbox(client, superuser):
+    locked = rss_document(
+        rss_item("Locked one", guid="k-1", audio_url="https://cdn.example.com/1.mp3"),
+        channel_extra='<podcast:locked owner="me@example.com">yes</podcast:locked>',
+    )
+
+    refused = client.post(URL, {"feed_file": upload(locked)})
+
+    assert refused.status_code == 200
+    assert refused.context["form"].non_field_errors() == [
+        "This feed is locked (podcast:locked yes, owner me@example.com): its owner does not allow other "
+        "platforms to import it. Import it only if you own it, confirming that you do. Nothing was imported."
+    ]
+    assert (Show.objects.count(), Episode.objects.count()) == (0, 0)
+
+    allowed = client.post(URL, {"feed_file": upload(locked), "allow_locked": "on"})
+    assert allowed.context["result"].created == ["Locked one"]
+
+
+@pytest.mark.django_db
+def test_form_needs_exactly_one_source_and_reports_unreadable_feeds(client, superuser):
+    neither = client.post(URL, {})
+    assert neither.context["form"].non_field_errors() == [
+        "Upload a feed file or give a feed URL (one of the two)."
+    ]
+
+    both = client.post(URL, {"feed_file": upload(), "feed_url": "https://old.example.com/feed.xml"})
+    assert both.context["form"].non_field_errors() == [
+        "Upload a feed file or give a feed URL (one of the two)."
+    ]
+
+    html = client.post(URL, {"feed_file": upload(b"<html><body>hi</body></html>", "page.html")})
+    assert html.context["form"].non_field_errors() == [
+        "This is not a feed that can be read: it is an HTML page. Nothing was imported."
+    ]
+    assert Show.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_import_page_is_for_network_admins_only(client):
+    make_show(slug="theirs")
+    producer = User.objects.create_user("producer", is_staff=True)
+    Team.objects.create(name="Producers", role=Team.PRODUCER, all_shows=True).members.add(producer)
+    editor = User.objects.create_user("editor", is_staff=True)
+    Team.objects.create(name="Editors", role=Team.EDITOR, all_shows=True).members.add(editor)
+
+    anonymous = client.get(URL)
+    assert (anonymous.status_code, anonymous["Location"]) == (302, f"/admin/login/?next={URL}")
+    for user in (producer, editor):
+        client.force_login(user)
+        assert client.get(URL).status_code == 403
+        assert client.post(URL, {"feed_file": upload()}).status_code == 403
+    assert Episode.objects.count() == 0
+
+    admin = User.objects.create_user("netadmin", is_staff=True)
+    Team.objects.create(name="Network", role=Team.NETWORK_ADMIN, all_shows=True).members.add(admin)
+    client.force_login(admin)
+    assert client.post(URL, {"feed_file": upload()}).context["result"].counts["created"] == 2
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("url", "address"),
+    [
+        ("http://127.0.0.1:9/feed.xml", "127.0.0.1"),
+        ("http://localhost:9/feed.xml", "127.0.0.1"),
+        ("http://10.1.2.3/feed.xml", "10.1.2.3"),
+        ("http://169.254.169.254/latest/meta-data", "169.254.169.254"),
+    ],
+)
+def test_feed_url_to_a_non_public_address_is_not_fetched(client, superuser, url, address):
+    response = client.post(URL, {"feed_url": url})
+
+    errors = response.context["form"].non_field_errors()
+    assert errors[0].startswith(f"The feed URL points to a non-public address ({address}")
+    assert Show.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_redirect_from_a_public_url_to_a_private_one_is_refused():
+    """The redirect check itself, without the public internet: a redirect to loopback is refused."""
+    import urllib.request
+
+    from episodes.feedreader import FeedImportError, _PublicRedirectHandler
+
+    request = urllib.request.Request("https://feeds.example.com/feed.xml")
+    with pytest.raises(FeedImportError) as error:
+        _PublicRedirectHandler().redirect_request(request, None, 302, "Found", {}, "http://127.0.0.1/admin")
+    assert str(error.value) == "The feed URL points to a non-public address (127.0.0.1); it was not fetched."
