@@ -3,3 +3,8 @@ from django.apps import AppConfig
 
 class EpisodesConfig(AppConfig):
     name = "episodes"
+
+    def ready(self):
+        from .caching import connect_signals
+
+        connect_signals()
