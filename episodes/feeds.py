@@ -427,10 +427,12 @@ def add_episode_items(feed, data, episodes):
         feed.add_item(**episode_item(data, episode))
 
 
-def remote_item(show, medium=None):
-    attrs = {"feedGuid": str(show.podcast_guid), "feedUrl": settings.SITE_URL + show.get_feed_url()}
+def remote_item(show, medium=None, title=False):
+    attrs = {"feedGuid": str(show.podcast_guid), "feedUrl": absolute_url(show.get_feed_url())}
     if medium:
         attrs["medium"] = medium
+    if title:
+        attrs["title"] = clean_text(show.title)
     return attrs
 
 
@@ -513,7 +515,7 @@ class ShowFeed(Feed):
             "persons": [
                 self.data.person(host.person, host.role, host.group) for host in self.data.show_hosts(show)
             ],
-            "podroll": [remote_item(other) for other in others],
+            "podroll": [remote_item(other, title=True) for other in others],
             "publisher": {
                 "medium": "publisher",
                 "feedGuid": network_guid(self.network),
