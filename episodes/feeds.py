@@ -225,6 +225,9 @@ class PodcastFeedGenerator(Rss201rev2Feed):
             quick("podcast:chapters", None, {"url": item["chapters_url"], "type": CHAPTERS_TYPE})
         for soundbite in item["soundbites"]:
             quick("podcast:soundbite", soundbite["title"], soundbite["attrs"])
+        if item.get("source"):
+            # RSS 2.0 <source>: in the network feed, the show an episode comes from.
+            quick("source", item["source"]["title"], {"url": item["source"]["url"]})
 
     @staticmethod
     def add_person(handler, person):
@@ -420,11 +423,17 @@ def episode_enclosures(episode):
     return [PlainEnclosure(url, str(episode.audio_size or 0), mime_type)]
 
 
-def add_episode_items(feed, data, episodes):
+def add_episode_items(feed, data, episodes, with_source=False):
     """Add the items straight to the generator: the same values syndication's ``get_feed`` passes,
     without its per-item attribute lookups (a feed may hold thousands of episodes)."""
     for episode in episodes:
-        feed.add_item(**episode_item(data, episode))
+        item = episode_item(data, episode)
+        if with_source:
+            item["source"] = {
+                "title": clean_text(episode.show.title),
+                "url": absolute_url(episode.show.get_feed_url()),
+            }
+        feed.add_item(**item)
 
 
 def remote_item(show, medium=None, title=False):
@@ -540,7 +549,7 @@ class NetworkFeed(Feed):
         episodes = list(episodes_query.select_related("show"))
         self.data = FeedData(Episode.objects.filter(pk__in=[episode.pk for episode in episodes]), self.now)
         feed = super().get_feed(network, request)
-        add_episode_items(feed, self.data, episodes)
+        add_episode_items(feed, self.data, episodes, with_source=True)
         return feed
 
     def items(self, network):
