@@ -1,6 +1,7 @@
 """The show feed carries every tag we emit, read back by feedparser, podcastparser and ElementTree."""
 
 import io
+import re
 import uuid
 import xml.dom.minidom
 import xml.etree.ElementTree as ET
@@ -455,7 +456,7 @@ def test_transcript_and_chapters_of_unpublished_episode_answer_404(client, site)
         "<p>Code: a[b[0]]> c and ]]> again ]]]]> end</p>",
         "<p>Emoji 🎙️🎧 and a flag 🇩🇪</p>",
         "<p>עברית: שלום עולם, العربية: مرحبا بالعالم</p>",
-        "<p>Bell\x07 null\x00 escape\x1b vertical\x0b form\x0c end</p>",
+        "<p>Bell\x07 start-of-heading\x01 escape\x1b vertical\x0b form\x0c end</p>",
     ],
     ids=["cdata-end", "emoji", "right-to-left", "control-characters"],
 )
@@ -465,6 +466,8 @@ def test_hostile_notes_still_give_a_valid_feed(client, site, notes):
 
     content = fetch(client, show).content
 
+    assert re.search(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]", content) is None
+    content.decode("utf-8")
     xml.dom.minidom.parseString(content)
     root = ET.fromstring(content)
     item = root.find("channel/item")
