@@ -11,7 +11,6 @@ import html
 import re
 from collections import defaultdict
 from io import BytesIO
-from xml.sax.saxutils import escape, quoteattr
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
@@ -76,6 +75,24 @@ def url_template(name, id_kwarg, **kwargs):
     return absolute_url(url).replace(str(_SENTINEL_ID), "{}")
 
 
+def escape_text(text):
+    """XML character data; most feed values need no escaping, so look before replacing."""
+    if "&" in text or "<" in text or ">" in text:
+        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return text
+
+
+_ATTRIBUTE_ESCAPES = str.maketrans(
+    {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "\n": "&#10;", "\r": "&#13;", "\t": "&#9;"}
+)
+_ATTRIBUTE_SPECIALS = re.compile('[&<>"\n\r\t]')
+
+
+def escape_attribute(value):
+    """An attribute value for double quotes, escaped as xml.sax.saxutils.quoteattr does."""
+    return value.translate(_ATTRIBUTE_ESCAPES) if _ATTRIBUTE_SPECIALS.search(value) else value
+
+
 def yes_no(flag):
     return "true" if flag else "false"
 
@@ -92,9 +109,9 @@ class PodcastXMLGenerator(SimplerXMLGenerator):
         parts = ["<", name]
         if attrs:
             for key in sorted(attrs):
-                parts.append(f" {key}={quoteattr(_NOT_XML.sub('', str(attrs[key])))}")
+                parts.append(f' {key}="{escape_attribute(_NOT_XML.sub("", str(attrs[key])))}"')
         if contents:
-            parts.append(f">{escape(_NOT_XML.sub('', contents))}</{name}>")
+            parts.append(f">{escape_text(_NOT_XML.sub('', contents))}</{name}>")
         else:
             parts.append("/>")
         self._write("".join(parts))
