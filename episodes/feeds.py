@@ -286,7 +286,7 @@ class FeedData:
         for row in Soundbite.objects.filter(episode__in=ids).order_by("start_time", "pk"):
             self.soundbites[row.episode_id].append(row)
         self.with_chapters = set(
-            Chapter.objects.filter(episode__in=ids).values_list("episode_id", flat=True).distinct()
+            Chapter.objects.filter(episode__in=ids).order_by().values_list("episode_id", flat=True).distinct()
         )
         self.hosts = {}
         self.people = Person.objects.in_bulk(person_ids)
