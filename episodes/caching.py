@@ -207,7 +207,11 @@ def accepts_gzip(request):
 
 
 def touch_shows(shows_filter):
-    """Record a feed-visible change on the shows matching ``shows_filter`` (a Q)."""
+    """Record a feed-visible change on the shows matching ``shows_filter`` (a Q).
+
+    The signals below call it on every save and delete; code that changes feed content with
+    ``QuerySet.update()`` or ``bulk_create()`` (which send no signals) must call it too.
+    """
     from .models import Show
 
     Show.objects.filter(pk__in=Show.objects.filter(shows_filter).values("pk")).update(

@@ -3,9 +3,12 @@
 import io
 
 import pytest
+from django.contrib.admin import ModelAdmin, display, site
+from django.contrib.admin.utils import lookup_field
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils.safestring import SafeString
 from PIL import Image
 
 from episodes.lint import ERROR, WARNING, Finding, feed_check, lint_episode, lint_show
@@ -229,3 +232,14 @@ def test_feed_check_renders_findings_for_the_admin():
     assert "0 errors, 1 warning" in episode_html
     assert "The title contains an episode number" in episode_html
     assert feed_check(Show()) == "Save first; the feed check runs on saved shows and episodes."
+    # Marked safe, so the admin shows it as HTML in a read-only field.
+    assert isinstance(show_html, SafeString)
+    assert lookup_field("feed_check", episode, FeedCheckAdmin(Episode, site))[2] == episode_html
+
+
+class FeedCheckAdmin(ModelAdmin):
+    readonly_fields = ["feed_check"]
+
+    @display(description="Feed check")
+    def feed_check(self, obj):
+        return feed_check(obj)
