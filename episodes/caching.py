@@ -225,20 +225,17 @@ def touch_network():
     Network.objects.update(content_changed_at=timezone.now())
 
 
-def _show_saving(sender, instance, raw=False, **kwargs):
-    if not raw:
-        instance.content_changed_at = timezone.now()
-
-
 def _show_changed(sender, instance, raw=False, **kwargs):
-    # Podrolls, the publisher feed, the network feed and OPML list the shows.
+    # An update, not a field set before saving: saves with update_fields count as well.
+    # Podrolls, the publisher feed, the network feed and OPML list the shows, hence the network.
     if not raw:
+        touch_shows(Q(pk=instance.pk))
         touch_network()
 
 
-def _network_saving(sender, instance, raw=False, **kwargs):
+def _network_changed(sender, instance, raw=False, **kwargs):
     if not raw:
-        instance.content_changed_at = timezone.now()
+        touch_network()
 
 
 def _episode_saving(sender, instance, raw=False, **kwargs):
@@ -287,10 +284,9 @@ def connect_signals():
     from .models import Chapter, Episode, Network, Show, Soundbite, Transcript
 
     uid = "feeds-last-change"
-    pre_save.connect(_show_saving, sender=Show, dispatch_uid=uid)
     post_save.connect(_show_changed, sender=Show, dispatch_uid=uid)
-    post_delete.connect(_show_changed, sender=Show, dispatch_uid=uid)
-    pre_save.connect(_network_saving, sender=Network, dispatch_uid=uid)
+    post_delete.connect(_network_changed, sender=Show, dispatch_uid=uid)
+    post_save.connect(_network_changed, sender=Network, dispatch_uid=uid)
     pre_save.connect(_episode_saving, sender=Episode, dispatch_uid=uid)
     post_delete.connect(_episode_deleted, sender=Episode, dispatch_uid=uid)
     for model in (Credit, Transcript, Chapter, Soundbite, SponsorRead):

@@ -194,6 +194,16 @@ def _edit_show(objects):
     objects["show"].save()
 
 
+def _edit_show_title_only(objects):
+    objects["show"].title = "Renamed with update_fields"
+    objects["show"].save(update_fields=["title"])
+
+
+def _move_episode_away(objects):
+    objects["episode"].show = make_show(title="Elsewhere")
+    objects["episode"].save()
+
+
 def _edit_episode(objects):
     objects["episode"].summary = "A new summary."
     objects["episode"].save()
@@ -270,7 +280,9 @@ def _unpublish_episode(objects):
     "edit",
     [
         _edit_show,
+        _edit_show_title_only,
         _edit_episode,
+        _move_episode_away,
         _add_credit,
         _remove_credit,
         _rename_person,
