@@ -181,6 +181,9 @@ def transcript_file(request, transcript_id, extension):
         content_type += "; charset=utf-8"
     response = FileResponse(transcript.file.open("rb"), content_type=content_type)
     response.headers["Access-Control-Allow-Origin"] = "*"
+    # Uploaded files are served from our own origin: an HTML transcript must not run scripts.
+    response.headers["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    response.headers["X-Content-Type-Options"] = "nosniff"
     return response
 
 

@@ -441,6 +441,22 @@ def test_transcript_and_chapters_documents_served_at_the_feed_urls(client, full_
     }
 
 
+def test_html_transcript_is_served_sandboxed(client, site):
+    episode = make_episode()
+    transcript = Transcript.objects.create(
+        episode=episode,
+        file=text_upload("t.html", "<p>Hi</p><script>alert(1)</script>", "text/html"),
+        mime_type="text/html",
+    )
+
+    response = client.get(f"/transcripts/{transcript.pk}.html")
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/html; charset=utf-8"
+    assert response["Content-Security-Policy"] == "sandbox; default-src 'none'"
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+
 def test_transcript_and_chapters_of_unpublished_episode_answer_404(client, site):
     draft = make_episode(status=Episode.DRAFT)
     transcript = Transcript.objects.create(episode=draft, file=text_upload("draft.vtt", WEBVTT_SAMPLE))
