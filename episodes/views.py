@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from people.models import Credit, Pick, ShowHost
 from sponsors.models import SponsorRead
 
+from .feeds import TRANSCRIPT_EXTENSIONS
 from .models import Episode, Show, Transcript
 
 EPISODES_PER_PAGE = 20
@@ -176,6 +177,8 @@ def transcript_file(request, transcript_id, extension):
         Transcript.objects.filter(episode__in=Episode.objects.published()).exclude(file=""),
         pk=transcript_id,
     )
+    if TRANSCRIPT_EXTENSIONS.get(transcript.mime_type, "txt") != extension:
+        raise Http404("No such transcript.")
     content_type = transcript.mime_type
     if content_type.startswith("text/") or content_type == "application/x-subrip":
         content_type += "; charset=utf-8"

@@ -427,6 +427,7 @@ def test_transcript_and_chapters_documents_served_at_the_feed_urls(client, full_
     transcript = client.get(f"/transcripts/{vtt.pk}.vtt")
     chapters = client.get(f"/chapters/{second.pk}.json")
 
+    assert client.get(f"/transcripts/{vtt.pk}.srt").status_code == 404
     assert transcript.status_code == 200
     assert transcript["Content-Type"] == "text/vtt; charset=utf-8"
     assert b"".join(transcript.streaming_content).decode() == WEBVTT_SAMPLE
