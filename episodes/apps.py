@@ -6,3 +6,6 @@ class EpisodesConfig(AppConfig):
 
     def ready(self):
         from . import signals  # noqa: F401 - connects the slug history receivers
+        from .caching import connect_signals
+
+        connect_signals()

@@ -1,8 +1,138 @@
-from django.contrib.syndication.views import Feed
-from django.shortcuts import get_object_or_404
-from django.utils.feedgenerator import Rss201rev2Feed
+"""RSS feeds for podcast apps and directories: one per show, the network's publisher feed,
+a network-wide feed of the latest episodes, and an OPML list of the show feeds.
 
-from .models import Show
+The feeds are built with Django's syndication framework. Everything a feed needs is read in a
+fixed number of queries (no per-episode query), every URL in it is absolute from
+``settings.SITE_URL``, and every text value is stripped of XML control characters. The views at
+the bottom answer conditional requests from one query before any of this runs (``caching``).
+"""
+
+import html
+import re
+from collections import defaultdict
+from io import BytesIO
+
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.http import Http404, HttpResponsePermanentRedirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.feedgenerator import Enclosure, Rss201rev2Feed, rfc2822_date
+from django.utils.xmlutils import SimplerXMLGenerator
+
+from people.models import Credit, Person, ShowHost
+from podcastcms.sanitize import html_to_text
+from podcastcms.validators import AUDIO_MIME_TYPES
+from sponsors.models import Campaign, SponsorRead
+
+from .caching import Validators, conditional_feed_response, network_state, show_feed_state
+from .models import Chapter, Episode, Network, Show, Soundbite, Transcript, podcast_guid_for_url
+
+ITUNES_NS = "http://www.itunes.com/dtds/podcast-1.0.dtd"
+CONTENT_NS = "http://purl.org/rss/1.0/modules/content/"
+PODCAST_NS = "https://podcastindex.org/namespace/1.0"
+CHAPTERS_TYPE = "application/json+chapters"
+NETWORK_FEED_SIZE = 50
+TRANSCRIPT_EXTENSIONS = {
+    "text/vtt": "vtt",
+    "application/x-subrip": "srt",
+    "application/json": "json",
+    "text/html": "html",
+    "text/plain": "txt",
+}
+
+# Characters XML 1.0 cannot carry: C0 controls except tab, newline and carriage return,
+# lone surrogates and the two non-characters U+FFFE and U+FFFF.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def clean_text(value):
+    """A text value as feeds carry it: no XML control characters, no surrounding spaces."""
+    if value is None:
+        return None
+    return _NOT_XML.sub("", str(value)).strip()
+
+
+def absolute_url(url):
+    """``url`` made absolute against SITE_URL (storage URLs may already be absolute)."""
+    if not url:
+        return ""
+    if url.startswith(("http://", "https://")):
+        return url
+    return settings.SITE_URL + url
+
+
+def file_url(field_file):
+    return absolute_url(field_file.url) if field_file else ""
+
+
+_SENTINEL_ID = 987654321
+
+
+def url_template(name, item_kwarg, **kwargs):
+    """An absolute URL with ``{}`` where ``item_kwarg`` goes: reversed once per feed, filled per
+    item with ``str.format`` (reversing thousands of URLs costs more than the rest of an item)."""
+    url = absolute_url(reverse(name, kwargs={item_kwarg: _SENTINEL_ID, **kwargs}))
+    before, _, after = url.rpartition(str(_SENTINEL_ID))
+    return f"{before}{{}}{after}"
+
+
+def escape_text(text):
+    """XML character data; most feed values need no escaping, so look before replacing."""
+    if "&" in text or "<" in text or ">" in text:
+        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return text
+
+
+_ATTRIBUTE_ESCAPES = str.maketrans(
+    {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "\n": "&#10;", "\r": "&#13;", "\t": "&#9;"}
+)
+_ATTRIBUTE_SPECIALS = re.compile('[&<>"\n\r\t]')
+
+
+def escape_attribute(value):
+    """An attribute value for double quotes, escaped as xml.sax.saxutils.quoteattr does."""
+    return value.translate(_ATTRIBUTE_ESCAPES) if _ATTRIBUTE_SPECIALS.search(value) else value
+
+
+def yes_no(flag):
+    return "true" if flag else "false"
+
+
+class PodcastXMLGenerator(SimplerXMLGenerator):
+    """Writes only characters XML 1.0 allows, and CDATA sections that survive any text.
+
+    ``addQuickElement`` writes its element in one go: feeds hold tens of thousands of them,
+    and the generic start/characters/end path costs several times as much per element.
+    """
+
+    def addQuickElement(self, name, contents=None, attrs=None):
+        self._finish_pending_start_element()
+        parts = ["<", name]
+        if attrs:
+            for key in sorted(attrs):
+                parts.append(f' {key}="{escape_attribute(_NOT_XML.sub("", str(attrs[key])))}"')
+        if contents:
+            parts.append(f">{escape_text(_NOT_XML.sub('', contents))}</{name}>")
+        else:
+            parts.append("/>")
+        self._write("".join(parts))
+
+    def characters(self, content):
+        super().characters(_NOT_XML.sub("", content) if content else content)
+
+    def startElement(self, name, attrs):
+        if attrs:
+            attrs = {key: _NOT_XML.sub("", str(value)) for key, value in attrs.items()}
+        super().startElement(name, attrs)
+
+    def cdata_element(self, name, text):
+        """``<name><![CDATA[text]]></name>``; a ``]]>`` in the text is split across two sections."""
+        self.startElement(name, {})
+        self._finish_pending_start_element()
+        body = _NOT_XML.sub("", text).replace("]]>", "]]]]><![CDATA[>")
+        self._write(f"<![CDATA[{body}]]>")
+        self.endElement(name)
 
 
 class PodcastFeedGenerator(Rss201rev2Feed):
@@ -10,59 +140,584 @@ class PodcastFeedGenerator(Rss201rev2Feed):
 
     content_type = "application/rss+xml; charset=utf-8"
 
+    def write(self, outfile, encoding):
+        handler = PodcastXMLGenerator(outfile, encoding, short_empty_elements=True)
+        handler.startDocument()
+        self.add_stylesheets(handler)
+        handler.startElement("rss", self.rss_attributes())
+        handler.startElement("channel", self.root_attributes())
+        self.add_root_elements(handler)
+        self.write_items(handler)
+        self.endChannelElement(handler)
+        handler.endElement("rss")
+
     def rss_attributes(self):
         attrs = super().rss_attributes()
-        attrs["xmlns:itunes"] = "http://www.itunes.com/dtds/podcast-1.0.dtd"
-        attrs["xmlns:content"] = "http://purl.org/rss/1.0/modules/content/"
-        attrs["xmlns:podcast"] = "https://podcastindex.org/namespace/1.0"
+        attrs["xmlns:itunes"] = ITUNES_NS
+        attrs["xmlns:content"] = CONTENT_NS
+        attrs["xmlns:podcast"] = PODCAST_NS
         return attrs
+
+    def add_root_elements(self, handler):
+        super().add_root_elements(handler)
+        feed = self.feed
+        quick = handler.addQuickElement
+        if feed.get("itunes_title"):
+            quick("itunes:title", feed["itunes_title"])
+        if feed.get("itunes_type"):
+            quick("itunes:type", feed["itunes_type"])
+        if feed.get("itunes_author"):
+            quick("itunes:author", feed["itunes_author"])
+        if feed.get("owner_name") or feed.get("owner_email"):
+            handler.startElement("itunes:owner", {})
+            if feed.get("owner_name"):
+                quick("itunes:name", feed["owner_name"])
+            if feed.get("owner_email"):
+                quick("itunes:email", feed["owner_email"])
+            handler.endElement("itunes:owner")
+        if feed.get("image"):
+            quick("itunes:image", None, {"href": feed["image"]})
+        if feed.get("category"):
+            handler.startElement("itunes:category", {"text": feed["category"]})
+            if feed.get("subcategory"):
+                quick("itunes:category", None, {"text": feed["subcategory"]})
+            handler.endElement("itunes:category")
+        if feed.get("explicit") is not None:
+            quick("itunes:explicit", yes_no(feed["explicit"]))
+        if feed.get("itunes_block"):
+            quick("itunes:block", "Yes")
+        if feed.get("itunes_complete"):
+            quick("itunes:complete", "Yes")
+        if feed.get("new_feed_url"):
+            quick("itunes:new-feed-url", feed["new_feed_url"])
+        if feed.get("podcast_guid"):
+            quick("podcast:guid", feed["podcast_guid"])
+        if feed.get("medium"):
+            quick("podcast:medium", feed["medium"])
+        if feed.get("locked") is not None:
+            attrs = {"owner": feed["owner_email"]} if feed.get("owner_email") else {}
+            quick("podcast:locked", "yes" if feed["locked"] else "no", attrs)
+        if feed.get("funding_url"):
+            quick("podcast:funding", feed.get("funding_text") or "", {"url": feed["funding_url"]})
+        if feed.get("license"):
+            attrs = {"url": feed["license_url"]} if feed.get("license_url") else {}
+            quick("podcast:license", feed["license"], attrs)
+        for person in feed.get("persons", ()):
+            self.add_person(handler, person)
+        for remote in feed.get("remote_items", ()):
+            quick("podcast:remoteItem", None, remote)
+        if feed.get("podroll"):
+            handler.startElement("podcast:podroll", {})
+            for remote in feed["podroll"]:
+                quick("podcast:remoteItem", None, remote)
+            handler.endElement("podcast:podroll")
+        if feed.get("publisher"):
+            handler.startElement("podcast:publisher", {})
+            quick("podcast:remoteItem", None, feed["publisher"])
+            handler.endElement("podcast:publisher")
 
     def add_item_elements(self, handler, item):
         super().add_item_elements(handler, item)
-        if item.get("duration") is not None:
-            handler.addQuickElement("itunes:duration", str(item["duration"]))
+        quick = handler.addQuickElement
+        quick("itunes:title", item["title"])
+        quick("itunes:episodeType", item["episode_type"])
+        if item["season"]:
+            quick("itunes:season", str(item["season"]))
+        if item["number"]:
+            quick("itunes:episode", str(item["number"]))
+        if item["duration"]:
+            quick("itunes:duration", str(item["duration"]))
+        quick("itunes:explicit", yes_no(item["explicit"]))
+        if item["image"]:
+            quick("itunes:image", None, {"href": item["image"]})
+        if item["content_encoded"]:
+            handler.cdata_element("content:encoded", item["content_encoded"])
+        if item["season"]:
+            quick("podcast:season", str(item["season"]))
+        if item["number"]:
+            quick("podcast:episode", str(item["number"]))
+        for person in item["persons"]:
+            self.add_person(handler, person)
+        for transcript in item["transcripts"]:
+            quick("podcast:transcript", None, transcript)
+        if item["chapters_url"]:
+            quick("podcast:chapters", None, {"url": item["chapters_url"], "type": CHAPTERS_TYPE})
+        for soundbite in item["soundbites"]:
+            quick("podcast:soundbite", soundbite["title"], soundbite["attrs"])
+        if item.get("source"):
+            # RSS 2.0 <source>: in the network feed, the show an episode comes from.
+            quick("source", item["source"]["title"], {"url": item["source"]["url"]})
+
+    @staticmethod
+    def add_person(handler, person):
+        handler.addQuickElement("podcast:person", person["name"], person["attrs"])
+
+
+def render_feed(feed_generator):
+    buffer = BytesIO()
+    feed_generator.write(buffer, "utf-8")
+    return buffer.getvalue()
+
+
+class FeedData:
+    """What the items of a feed need, read in a fixed number of queries for any number of items."""
+
+    def __init__(self, episodes_query, now):
+        self.now = now
+        ids = episodes_query.values("pk")
+        # Credits and reads repeat a few people and campaigns across many episodes: read the
+        # rows as tuples and each person and campaign once.
+        self.credits = defaultdict(list)
+        credit_rows = Credit.objects.filter(episode__in=ids).order_by("order", "pk")
+        for episode_id, person_id, role, group in credit_rows.values_list(
+            "episode_id", "person_id", "role", "group"
+        ):
+            self.credits[episode_id].append((person_id, role, group))
+        person_ids = {row[0] for rows in self.credits.values() for row in rows}
+        self.reads = defaultdict(list)
+        read_rows = SponsorRead.objects.filter(episode__in=ids).order_by("order", "pk")
+        for episode_id, campaign_id, copy in read_rows.values_list("episode_id", "campaign_id", "copy"):
+            self.reads[episode_id].append((campaign_id, copy))
+        campaign_ids = {row[0] for rows in self.reads.values() for row in rows}
+        self.campaigns = Campaign.objects.select_related("sponsor").in_bulk(campaign_ids)
+        self._read_texts = {}
+        self.transcripts = defaultdict(list)
+        for row in Transcript.objects.filter(episode__in=ids).order_by("pk"):
+            self.transcripts[row.episode_id].append(row)
+        self.soundbites = defaultdict(list)
+        for row in Soundbite.objects.filter(episode__in=ids).order_by("start_time", "pk"):
+            self.soundbites[row.episode_id].append(row)
+        self.with_chapters = set(
+            Chapter.objects.filter(episode__in=ids).order_by().values_list("episode_id", flat=True).distinct()
+        )
+        self.hosts = {}
+        self.people = Person.objects.in_bulk(person_ids)
+        self._people = {}
+        self._shows = {}
+        self.chapters_url = url_template("episodes:chapters", "episode_id")
+        self.transcript_url = {
+            mime_type: url_template("episodes:transcript", "transcript_id", extension=extension)
+            for mime_type, extension in TRANSCRIPT_EXTENSIONS.items()
+        }
+
+    def show_hosts(self, show):
+        if show.pk not in self.hosts:
+            self.hosts[show.pk] = list(
+                ShowHost.objects.filter(show=show).select_related("person").order_by("order", "pk")
+            )
+        return self.hosts[show.pk]
+
+    def person(self, person, role, group):
+        key = (person.pk, role)
+        if key not in self._people:
+            attrs = {
+                "role": role,
+                "group": group,
+                "href": person.website or absolute_url(person.get_absolute_url()),
+            }
+            if person.photo:
+                attrs["img"] = file_url(person.photo)
+            self._people[key] = {"name": clean_text(person.name), "attrs": attrs}
+        return self._people[key]
+
+    def show_info(self, show):
+        """Per-show values every item of that show repeats, computed once."""
+        if show.pk not in self._shows:
+            self._shows[show.pk] = {
+                "image": file_url(show.artwork),
+                "episode_url": url_template("episodes:episode", "episode_slug", show_slug=show.slug),
+            }
+        return self._shows[show.pk]
+
+
+def episode_persons(data, episode):
+    """Item-level persons replace the channel's, so the show's hosts lead each item's list
+    unless the episode credits its hosts itself."""
+    credits = data.credits.get(episode.pk, [])
+    entries = []
+    if not any(role == "host" for _, role, _ in credits):
+        entries.extend((host.person, host.role, host.group) for host in data.show_hosts(episode.show))
+    entries.extend((data.people[person_id], role, group) for person_id, role, group in credits)
+    return [data.person(person, role, group) for person, role, group in entries]
+
+
+def read_text(data, campaign_id, copy):
+    """A sponsor read as plain text, and its promo link."""
+    key = (campaign_id, copy)
+    if key not in data._read_texts:
+        campaign = data.campaigns[campaign_id]
+        text = html_to_text(copy or campaign.read_copy)
+        if campaign.promo_code and campaign.promo_code not in text:
+            text = f"{text} Promo code: {campaign.promo_code}."
+        data._read_texts[key] = (clean_text(f"{campaign.sponsor.name}: {text}"), campaign.promo_url)
+    return data._read_texts[key]
+
+
+def episode_item(data, episode):
+    """The keyword arguments of one feed item, shared by the show and network feeds."""
+    show = episode.show
+    info = data.show_info(show)
+    reads = [read_text(data, *read) for read in data.reads.get(episode.pk, [])]
+    summary = clean_text(episode.summary)
+    description = "\n\n".join([summary] * bool(summary) + [f"{text} {url}" for text, url in reads])
+    parts = [f"<p>{html.escape(summary)}</p>"] if summary else []
+    parts.extend(
+        f'<p>{html.escape(text)} <a href="{html.escape(url)}">{html.escape(url)}</a></p>'
+        for text, url in reads
+    )
+    if episode.show_notes:
+        parts.append(episode.show_notes)
+    transcripts = []
+    for transcript in data.transcripts.get(episode.pk, []):
+        if transcript.file:
+            url = data.transcript_url.get(transcript.mime_type, data.transcript_url["text/plain"])
+            url = url.format(transcript.pk)
+        else:
+            url = transcript.url
+        attrs = {"url": url, "type": transcript.mime_type}
+        if transcript.language:
+            attrs["language"] = transcript.language
+        if transcript.is_captions:
+            attrs["rel"] = "captions"
+        transcripts.append(attrs)
+    if episode.pk in data.with_chapters:
+        chapters_url = data.chapters_url.format(episode.pk)
+    else:
+        chapters_url = episode.chapters_url
+    soundbites = [
+        {
+            "title": clean_text(bite.title),
+            "attrs": {"startTime": str(bite.start_time), "duration": str(bite.duration)},
+        }
+        for bite in data.soundbites.get(episode.pk, [])
+    ]
+    return {
+        "title": clean_text(episode.title),
+        "link": episode.link or info["episode_url"].format(episode.slug),
+        "description": description,
+        "unique_id": episode.guid,
+        "unique_id_is_permalink": False,
+        "pubdate": episode.published_at,
+        "enclosures": episode_enclosures(episode),
+        "episode_type": episode.episode_type,
+        "season": episode.season,
+        "number": episode.number,
+        "duration": episode.duration,
+        "explicit": episode.explicit or show.explicit,
+        "image": file_url(episode.artwork) or info["image"],
+        # The notes were sanitised when saved (RichTextField); the rest is escaped above.
+        "content_encoded": "".join(parts),
+        "persons": episode_persons(data, episode),
+        "transcripts": transcripts,
+        "chapters_url": chapters_url,
+        "soundbites": soundbites,
+    }
+
+
+# URLs made only of these characters are already what iri_to_uri would return.
+_URI_SAFE = re.compile(r"[A-Za-z0-9\-._~/#%\[\]=:;$&()+,!?*@']*")
+
+
+class PlainEnclosure(Enclosure):
+    """An enclosure that skips percent-encoding for URLs that need none (the common case)."""
+
+    def __init__(self, url, length, mime_type):
+        if _URI_SAFE.fullmatch(url):
+            self.url, self.length, self.mime_type = url, length, mime_type
+        else:
+            super().__init__(url, length, mime_type)
+
+
+def episode_enclosures(episode):
+    if episode.audio:
+        url = absolute_url(episode.enclosure_url)
+    elif episode.external_audio_url:
+        url = episode.external_audio_url
+    else:
+        return []
+    mime_type = episode.audio_mime_type or AUDIO_MIME_TYPES.get(episode.audio_extension, "audio/mpeg")
+    return [PlainEnclosure(url, str(episode.audio_size or 0), mime_type)]
+
+
+def add_episode_items(feed, data, episodes, with_source=False):
+    """Add the items straight to the generator: the same values syndication's ``get_feed`` passes,
+    without its per-item attribute lookups (a feed may hold thousands of episodes)."""
+    for episode in episodes:
+        item = episode_item(data, episode)
+        if with_source:
+            item["source"] = {
+                "title": clean_text(episode.show.title),
+                "url": absolute_url(episode.show.get_feed_url()),
+            }
+        feed.add_item(**item)
+
+
+def remote_item(show, medium=None, title=False):
+    attrs = {"feedGuid": str(show.podcast_guid), "feedUrl": absolute_url(show.get_feed_url())}
+    if medium:
+        attrs["medium"] = medium
+    if title:
+        attrs["title"] = clean_text(show.title)
+    return attrs
+
+
+def network_guid(network):
+    return str(
+        network.podcast_guid or podcast_guid_for_url(settings.SITE_URL + reverse("episodes:publisher-feed"))
+    )
 
 
 class ShowFeed(Feed):
+    """One show's feed, with every Apple and Podcasting 2.0 tag that applies."""
+
     feed_type = PodcastFeedGenerator
 
+    def __init__(self, now=None):
+        self.now = now or timezone.now()
+
     def get_object(self, request, show_slug):
-        return get_object_or_404(Show.objects.public(), slug=show_slug)
+        try:
+            return Show.objects.public().get(slug=show_slug)
+        except Show.DoesNotExist:
+            raise Http404("No such feed.") from None
 
-    def title(self, show):
-        return show.title
+    def get_feed(self, show, request):
+        self.language = clean_text(show.language)
+        self.network = Network.load()
+        self.data = FeedData(self.episodes(show), self.now)
+        feed = super().get_feed(show, request)
+        episodes = list(self.episodes(show))
+        for episode in episodes:
+            episode.show = show
+        add_episode_items(feed, self.data, episodes)
+        return feed
 
-    def link(self, show):
-        return show.get_absolute_url()
-
-    def description(self, show):
-        return show.description
+    def episodes(self, show):
+        order = ("published_at", "pk") if show.show_type == Show.SERIAL else ("-published_at", "-pk")
+        return Episode.objects.published(now=self.now).filter(show=show).order_by(*order)
 
     def items(self, show):
-        return show.episodes.published().select_related("show")
+        # Items are added by get_feed in bulk; see add_episode_items.
+        return []
 
-    def item_title(self, episode):
-        return episode.title
+    def title(self, show):
+        return clean_text(show.title)
 
-    def item_description(self, episode):
-        return episode.summary
+    def link(self, show):
+        return show.website or absolute_url(show.get_absolute_url())
 
-    def item_guid(self, episode):
-        return episode.guid
+    def feed_url(self, show):
+        return absolute_url(show.get_feed_url())
 
-    item_guid_is_permalink = False
+    def description(self, show):
+        return clean_text(show.description)
 
-    def item_extra_kwargs(self, episode):
-        return {"duration": episode.duration}
+    def feed_copyright(self, show):
+        return clean_text(show.copyright) or None
 
-    def item_pubdate(self, episode):
-        return episode.published_at
+    def feed_extra_kwargs(self, show):
+        others = Show.objects.public().exclude(pk=show.pk).order_by("title", "pk")
+        return {
+            "itunes_title": clean_text(show.title),
+            "itunes_type": show.show_type,
+            "itunes_author": clean_text(show.author or show.owner_name),
+            "owner_name": clean_text(show.owner_name),
+            "owner_email": clean_text(show.owner_email),
+            "image": file_url(show.artwork),
+            "category": show.category,
+            "subcategory": show.subcategory,
+            "explicit": show.explicit,
+            "itunes_block": show.itunes_block,
+            "itunes_complete": show.itunes_complete,
+            "new_feed_url": show.new_feed_url,
+            "podcast_guid": str(show.podcast_guid),
+            "medium": show.medium,
+            "locked": show.podcast_locked,
+            "funding_url": show.funding_url,
+            "funding_text": clean_text(show.funding_text),
+            "license": clean_text(show.license),
+            "license_url": show.license_url,
+            "persons": [
+                self.data.person(host.person, host.role, host.group) for host in self.data.show_hosts(show)
+            ],
+            "podroll": [remote_item(other, title=True) for other in others],
+            "publisher": {
+                "medium": "publisher",
+                "feedGuid": network_guid(self.network),
+                "feedUrl": absolute_url(reverse("episodes:publisher-feed")),
+            },
+        }
 
-    def item_enclosure_url(self, episode):
-        return episode.enclosure_url
 
-    def item_enclosure_length(self, episode):
-        return episode.audio_size or 0
+class NetworkFeed(Feed):
+    """The latest episodes of every public show, newest first."""
 
-    def item_enclosure_mime_type(self, episode):
-        return episode.audio_mime_type or "audio/mpeg"
+    feed_type = PodcastFeedGenerator
+
+    def __init__(self, now=None):
+        self.now = now or timezone.now()
+
+    def get_feed(self, network, request):
+        self.language = "en"
+        episodes_query = Episode.objects.published(now=self.now).order_by("-published_at", "-pk")[
+            :NETWORK_FEED_SIZE
+        ]
+        episodes = list(episodes_query.select_related("show"))
+        self.data = FeedData(Episode.objects.filter(pk__in=[episode.pk for episode in episodes]), self.now)
+        feed = super().get_feed(network, request)
+        add_episode_items(feed, self.data, episodes, with_source=True)
+        return feed
+
+    def items(self, network):
+        return []
+
+    def title(self, network):
+        return clean_text(network.name)
+
+    def link(self, network):
+        return network.website or absolute_url(reverse("episodes:home"))
+
+    def feed_url(self, network):
+        return absolute_url(reverse("episodes:network-feed"))
+
+    def description(self, network):
+        return clean_text(network.description or network.tagline or network.name)
+
+    def feed_extra_kwargs(self, network):
+        return {
+            "itunes_author": clean_text(network.owner_name or network.name),
+            "owner_name": clean_text(network.owner_name),
+            "owner_email": clean_text(network.owner_email),
+            "medium": "podcast",
+            "publisher": {
+                "medium": "publisher",
+                "feedGuid": network_guid(network),
+                "feedUrl": absolute_url(reverse("episodes:publisher-feed")),
+            },
+        }
+
+
+class PublisherFeed(Feed):
+    """The network as a Podcasting 2.0 publisher: one remoteItem per public show."""
+
+    feed_type = PodcastFeedGenerator
+
+    def get_feed(self, network, request):
+        self.language = "en"
+        return super().get_feed(network, request)
+
+    def items(self, network):
+        return []
+
+    def title(self, network):
+        return clean_text(network.name)
+
+    def link(self, network):
+        return network.website or absolute_url(reverse("episodes:home"))
+
+    def feed_url(self, network):
+        return absolute_url(reverse("episodes:publisher-feed"))
+
+    def description(self, network):
+        return clean_text(network.description or network.tagline or network.name)
+
+    def feed_extra_kwargs(self, network):
+        return {
+            "itunes_author": clean_text(network.owner_name or network.name),
+            "owner_name": clean_text(network.owner_name),
+            "owner_email": clean_text(network.owner_email),
+            "podcast_guid": network_guid(network),
+            "medium": "publisher",
+            "remote_items": [
+                remote_item(show, medium=show.medium)
+                for show in Show.objects.public().order_by("title", "pk")
+            ],
+        }
+
+
+def build_opml(network):
+    buffer = BytesIO()
+    handler = PodcastXMLGenerator(buffer, "utf-8", short_empty_elements=True)
+    handler.startDocument()
+    handler.startElement("opml", {"version": "2.0"})
+    handler.startElement("head", {})
+    handler.addQuickElement("title", clean_text(f"{network.name}: all shows"))
+    handler.addQuickElement("dateCreated", rfc2822_date(network.content_changed_at or timezone.now()))
+    handler.endElement("head")
+    handler.startElement("body", {})
+    for show in Show.objects.public().order_by("title", "pk"):
+        handler.addQuickElement(
+            "outline",
+            None,
+            {
+                "type": "rss",
+                "text": clean_text(show.title),
+                "title": clean_text(show.title),
+                "xmlUrl": absolute_url(show.get_feed_url()),
+                "htmlUrl": show.website or absolute_url(show.get_absolute_url()),
+            },
+        )
+    handler.endElement("body")
+    handler.endElement("opml")
+    return buffer.getvalue()
+
+
+# Views -----------------------------------------------------------------------------------
+
+
+def show_feed(request, show_slug):
+    now = timezone.now()
+    state = show_feed_state(show_slug, now)
+    if state is None or not state["is_public"]:
+        raise Http404("No such feed.")
+    if state["new_feed_url"] and state["feed_move_confirmed"]:
+        return HttpResponsePermanentRedirect(state["new_feed_url"])
+    validators = Validators(
+        f"show:{state['pk']}",
+        state["content_changed_at"],
+        state["network_changed_at"],
+        state["latest_published_at"],
+    )
+
+    def build():
+        feed = ShowFeed(now)
+        show = feed.get_object(request, show_slug)
+        return render_feed(feed.get_feed(show, request))
+
+    return conditional_feed_response(request, validators, build, PodcastFeedGenerator.content_type)
+
+
+def network_validators(name):
+    now = timezone.now()
+    state = network_state(now)
+    validators = Validators(
+        name, state["content_changed_at"], state["shows_changed_at"], state["latest_published_at"]
+    )
+    return validators, now
+
+
+def network_feed(request):
+    validators, now = network_validators("network")
+
+    def build():
+        return render_feed(NetworkFeed(now).get_feed(Network.load(), request))
+
+    return conditional_feed_response(request, validators, build, PodcastFeedGenerator.content_type)
+
+
+def publisher_feed(request):
+    validators, _ = network_validators("publisher")
+
+    def build():
+        return render_feed(PublisherFeed().get_feed(Network.load(), request))
+
+    return conditional_feed_response(request, validators, build, PodcastFeedGenerator.content_type)
+
+
+def opml(request):
+    validators, _ = network_validators("opml")
+
+    def build():
+        return build_opml(Network.load())
+
+    return conditional_feed_response(request, validators, build, "text/x-opml; charset=utf-8")

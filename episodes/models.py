@@ -58,6 +58,11 @@ class Network(models.Model):
         editable=False,
         help_text="The network's podcast:guid, assigned once from its publisher feed URL.",
     )
+    content_changed_at = models.DateTimeField(
+        default=timezone.now,
+        editable=False,
+        help_text="Last change to anything the network feeds and every show's podroll carry.",
+    )
 
     class Meta:
         verbose_name = "network"
@@ -65,6 +70,11 @@ class Network(models.Model):
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        if self.podcast_guid is None:
+            self.podcast_guid = podcast_guid_for_url(settings.SITE_URL + reverse("episodes:publisher-feed"))
+        super().save(*args, **kwargs)
 
     @classmethod
     def load(cls):
@@ -161,6 +171,31 @@ class Show(models.Model):
     )
     feed_move_confirmed = models.BooleanField(
         default=False, help_text="Once confirmed, the old feed URL answers 301 to the new one."
+    )
+    MEDIUM_CHOICES = [
+        ("podcast", "Podcast"),
+        ("music", "Music"),
+        ("video", "Video"),
+        ("film", "Film"),
+        ("audiobook", "Audiobook"),
+        ("newsletter", "Newsletter"),
+        ("blog", "Blog"),
+    ]
+    medium = models.CharField(
+        max_length=16, choices=MEDIUM_CHOICES, default="podcast", help_text="podcast:medium"
+    )
+    license = models.CharField(
+        max_length=128,
+        blank=True,
+        help_text="podcast:license: an SPDX identifier such as cc-by-4.0, or a name with its URL below.",
+    )
+    license_url = models.URLField(
+        max_length=1000, blank=True, help_text="The license text; required when it is not an SPDX identifier."
+    )
+    content_changed_at = models.DateTimeField(
+        default=timezone.now,
+        editable=False,
+        help_text="Last change to anything the show's feed carries; its ETag and Last-Modified.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -1,13 +1,24 @@
+import os
+import re
+
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q, prefetch_related_objects
-from django.http import FileResponse, Http404
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpResponse,
+    HttpResponseNotAllowed,
+    JsonResponse,
+    StreamingHttpResponse,
+)
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from people.models import Credit, Pick, ShowHost
 from sponsors.models import SponsorRead
 
-from .models import Episode, Show
+from .feeds import TRANSCRIPT_EXTENSIONS
+from .models import Episode, Show, Transcript
 
 EPISODES_PER_PAGE = 20
 LATEST_ON_HOME = 12
@@ -96,12 +107,118 @@ def episode_page_context(episode):
 
 
 def audio(request, episode_id, revision, extension):
-    """The enclosure: a stable URL of ours that changes only when the audio file changes."""
+    """The enclosure: a stable URL of ours that changes only when the audio file changes.
+
+    Answers HEAD with the real length and type, and single byte ranges with 206 (podcast apps
+    seek and resume with them). With a remote storage the stored file's URL takes over.
+    """
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponseNotAllowed(["GET", "HEAD"])
     episode = get_object_or_404(Episode.objects.published(), pk=episode_id)
     if not episode.audio or episode.audio_revision != revision or episode.audio_extension != f".{extension}":
         raise Http404("No such audio file.")
     try:
-        episode.audio.path  # noqa: B018 - remote storages have no local path
+        path = episode.audio.path
     except NotImplementedError:
         return redirect(episode.audio.url)
-    return FileResponse(episode.audio.open("rb"), content_type=episode.audio_mime_type)
+    try:
+        size = os.path.getsize(path)
+    except OSError:
+        raise Http404("No such audio file.") from None
+    content_type = episode.audio_mime_type or "application/octet-stream"
+    byte_range = parse_byte_range(request.headers.get("Range", ""), size)
+    if byte_range is UNSATISFIABLE:
+        response = HttpResponse(status=416)
+        response.headers["Content-Range"] = f"bytes */{size}"
+        response.headers["Accept-Ranges"] = "bytes"
+        return response
+    start, end = byte_range or (0, size - 1)
+    length = end - start + 1 if size else 0
+    if request.method == "HEAD":
+        response = HttpResponse(status=206 if byte_range else 200, content_type=content_type)
+    elif byte_range:
+        response = StreamingHttpResponse(
+            file_range(path, start, length), status=206, content_type=content_type
+        )
+    else:
+        response = FileResponse(open(path, "rb"), content_type=content_type)  # noqa: SIM115 - closed by Django
+    if byte_range:
+        response.headers["Content-Range"] = f"bytes {start}-{end}/{size}"
+    response.headers["Content-Length"] = str(length)
+    response.headers["Accept-Ranges"] = "bytes"
+    return response
+
+
+UNSATISFIABLE = object()
+_RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
+
+
+def parse_byte_range(header, size):
+    """``(start, end)`` of a single ``Range: bytes=…`` header, None to send the whole file,
+    or UNSATISFIABLE. Several ranges at once are answered with the whole file (allowed)."""
+    match = _RANGE.match(header.strip().replace(" ", ""))
+    if not match or match.groups() == ("", ""):
+        return None
+    first, last = match.groups()
+    if first == "":
+        suffix = int(last)
+        if suffix == 0 or size == 0:
+            return UNSATISFIABLE
+        return max(size - suffix, 0), size - 1
+    start = int(first)
+    if start >= size:
+        return UNSATISFIABLE
+    end = min(int(last), size - 1) if last else size - 1
+    if end < start:
+        return None
+    return start, end
+
+
+def file_range(path, start, length, chunk_size=64 * 1024):
+    with open(path, "rb") as file:
+        file.seek(start)
+        while length > 0:
+            chunk = file.read(min(chunk_size, length))
+            if not chunk:
+                break
+            length -= len(chunk)
+            yield chunk
+
+
+def transcript_file(request, transcript_id, extension):
+    """An uploaded transcript at the stable URL the feed's podcast:transcript points to."""
+    transcript = get_object_or_404(
+        Transcript.objects.filter(episode__in=Episode.objects.published()).exclude(file=""),
+        pk=transcript_id,
+    )
+    if TRANSCRIPT_EXTENSIONS.get(transcript.mime_type, "txt") != extension:
+        raise Http404("No such transcript.")
+    content_type = transcript.mime_type
+    if content_type.startswith("text/") or content_type == "application/x-subrip":
+        content_type += "; charset=utf-8"
+    response = FileResponse(transcript.file.open("rb"), content_type=content_type)
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    # Uploaded files are served from our own origin: an HTML transcript must not run scripts.
+    response.headers["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def chapters_document(request, episode_id):
+    """The JSON chapters document (Podcasting 2.0) of an episode's chapter markers."""
+    episode = get_object_or_404(Episode.objects.published(), pk=episode_id)
+    chapters = []
+    for chapter in episode.chapters.order_by("start_time", "pk"):
+        entry = {"startTime": chapter.start_time, "title": chapter.title}
+        if chapter.url:
+            entry["url"] = chapter.url
+        chapters.append(entry)
+    if not chapters:
+        raise Http404("This episode has no chapters.")
+    response = JsonResponse(
+        {"version": "1.2.0", "chapters": chapters},
+        content_type="application/json+chapters",
+        json_dumps_params={"ensure_ascii": False},
+    )
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response

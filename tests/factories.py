@@ -198,3 +198,19 @@ def rss_document(*items, title="Imported Show", channel_extra="", encoding="utf-
         f"{channel_extra}{''.join(items)}</channel></rss>"
     )
     return text.encode(encoding)
+
+
+def make_network(**fields):
+    from episodes.models import Network
+
+    fields.setdefault("name", "Example Network")
+    fields.setdefault("owner_name", "Network Owner")
+    fields.setdefault("owner_email", "network@example.com")
+    return Network.objects.create(**fields)
+
+
+def text_upload(name, text, content_type="text/vtt"):
+    return SimpleUploadedFile(name, text.encode("utf-8"), content_type=content_type)
+
+
+WEBVTT_SAMPLE = "WEBVTT\n\n00:00:00.000 --> 00:00:02.000\nHello and welcome.\n"

@@ -1,0 +1,308 @@
+"""Feed lint: the rules of Apple's podcast RSS guide and the Podcasting 2.0 namespace
+(summarised in FEEDS.md) checked on a show and its episodes before directories see them.
+
+``lint_show`` and ``lint_episode`` return findings; ``manage.py lintfeeds`` prints them and the
+admin shows them through ``feed_check`` (a read-only field) and
+``admin/episodes/lint_findings.html``.
+"""
+
+import os
+import re
+from dataclasses import dataclass
+
+from django.template.loader import render_to_string
+from django.utils.html import format_html
+from PIL import Image, UnidentifiedImageError
+
+from podcastcms.validators import AUDIO_MIME_TYPES
+
+from .categories import APPLE_CATEGORIES
+
+ERROR = "error"
+WARNING = "warning"
+
+MAX_DESCRIPTION_BYTES = 4000
+MAX_TEXT_CHARS = 255
+MAX_FUNDING_CHARS = 128
+ARTWORK_MIN, ARTWORK_MAX = 1400, 3000
+# The enclosure types Apple Podcasts accepts.
+APPLE_ENCLOSURE_TYPES = {
+    "audio/mpeg",
+    "audio/x-m4a",
+    "video/mp4",
+    "video/quicktime",
+    "video/x-m4v",
+    "application/pdf",
+}
+IMAGE_EXTENSIONS = {"JPEG": {".jpg", ".jpeg"}, "PNG": {".png"}}
+# "Ep. 12", "Ep 12", "Episode 12", "#12", "No. 12", "E12", "S2E5", "12." / "12:" / "12 -" at the start.
+EPISODE_NUMBER_IN_TITLE = re.compile(
+    r"(\bep(isode)?\.?\s*#?\s*\d+)|(#\s*\d+)|(\bno\.\s*\d+)|(\b(s\d+\s*)?e\d+\b)|(^\s*\d+\s*[.:\-–—|])",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Finding:
+    severity: str
+    message: str
+    subject: str = ""
+
+    @property
+    def is_error(self):
+        return self.severity == ERROR
+
+    def __str__(self):
+        where = f"{self.subject}: " if self.subject else ""
+        return f"{self.severity.upper():7} {where}{self.message}"
+
+
+def utf8_size(text):
+    return len((text or "").encode("utf-8"))
+
+
+def check_artwork(field_file, label):
+    """Apple's artwork rules: JPEG or PNG with a matching extension, square, 1400–3000 px, RGB."""
+    if not field_file:
+        return [Finding(ERROR, f"{label} is missing; Apple requires square artwork of 1400–3000 px.")]
+    findings = []
+    try:
+        with field_file.open("rb") as file, Image.open(file) as image:
+            width, height = image.size
+            image_format, mode = image.format, image.mode
+    except (OSError, UnidentifiedImageError, ValueError):
+        return [Finding(ERROR, f"{label} cannot be read as an image.")]
+    if image_format not in IMAGE_EXTENSIONS:
+        findings.append(Finding(ERROR, f"{label} is {image_format}; Apple accepts JPEG or PNG only."))
+    else:
+        extension = os.path.splitext(field_file.name)[1].lower()
+        if extension not in IMAGE_EXTENSIONS[image_format]:
+            findings.append(
+                Finding(
+                    ERROR,
+                    f"{label} is a {image_format} file named “{extension or 'without extension'}”; "
+                    f"use {' or '.join(sorted(IMAGE_EXTENSIONS[image_format]))}.",
+                )
+            )
+    if width != height:
+        findings.append(Finding(ERROR, f"{label} is {width} × {height} px; it must be square."))
+    if min(width, height) < ARTWORK_MIN or max(width, height) > ARTWORK_MAX:
+        findings.append(
+            Finding(
+                ERROR,
+                f"{label} is {width} × {height} px; Apple requires {ARTWORK_MIN}–{ARTWORK_MAX} px.",
+            )
+        )
+    if mode == "RGBA":
+        findings.append(Finding(WARNING, f"{label} has transparency; Apple expects flat RGB artwork."))
+    elif mode != "RGB":
+        findings.append(Finding(ERROR, f"{label} uses the {mode} colour space; Apple requires RGB."))
+    return findings
+
+
+def check_length(value, label, limit=MAX_TEXT_CHARS):
+    if value and len(value) > limit:
+        return [Finding(ERROR, f"{label} is {len(value)} characters; at most {limit} are allowed.")]
+    return []
+
+
+def sniff_audio_type(path):
+    """The MIME type family a file's first bytes show, or None when unknown."""
+    with open(path, "rb") as file:
+        head = file.read(12)
+    if head[:3] == b"ID3" or (len(head) > 1 and head[0] == 0xFF and head[1] & 0xE0 == 0xE0):
+        return "audio/mpeg"
+    if head[4:8] == b"ftyp":
+        brand = head[8:12]
+        if brand.startswith(b"qt"):
+            return "video/quicktime"
+        if brand in (b"M4A ", b"M4B ", b"M4P "):
+            return "audio/x-m4a"
+        return "video/mp4"
+    if head[:4] == b"OggS":
+        return "audio/ogg"
+    if head[:4] == b"fLaC":
+        return "audio/flac"
+    if head[:4] == b"RIFF":
+        return "audio/wav"
+    if head[:4] == b"%PDF":
+        return "application/pdf"
+    return None
+
+
+# Containers that legitimately carry several of these types.
+_COMPATIBLE = {
+    "video/mp4": {"video/mp4", "audio/x-m4a", "video/x-m4v", "audio/aac"},
+    "audio/x-m4a": {"video/mp4", "audio/x-m4a", "video/x-m4v", "audio/aac"},
+    "audio/ogg": {"audio/ogg", "audio/opus"},
+}
+
+
+def lint_show(show, episodes=True):
+    """Findings for a show's channel, and for its episodes unless ``episodes`` is False."""
+    findings = []
+    findings += check_length(show.title, "The title")
+    if not show.title.strip():
+        findings.append(Finding(ERROR, "The title is empty."))
+    if not show.description.strip():
+        findings.append(Finding(ERROR, "The description is empty; Apple requires one."))
+    size = utf8_size(show.description)
+    if size > MAX_DESCRIPTION_BYTES:
+        findings.append(
+            Finding(ERROR, f"The description is {size} bytes; at most {MAX_DESCRIPTION_BYTES} are allowed.")
+        )
+    for label, value in (
+        ("The subtitle", show.subtitle),
+        ("The author", show.author),
+        ("The owner name", show.owner_name),
+        ("The copyright", show.copyright),
+    ):
+        findings += check_length(value, label)
+    findings += check_length(show.funding_text, "The funding text", MAX_FUNDING_CHARS)
+    findings += check_artwork(show.artwork, "The show artwork")
+    if not show.category:
+        findings.append(Finding(ERROR, "The category is missing; Apple requires one."))
+    elif show.category not in APPLE_CATEGORIES:
+        findings.append(Finding(ERROR, f"“{show.category}” is not one of Apple's categories."))
+    elif show.subcategory and show.subcategory not in APPLE_CATEGORIES[show.category]:
+        findings.append(Finding(ERROR, f"“{show.subcategory}” is not a subcategory of {show.category}."))
+    if not show.language.strip():
+        findings.append(Finding(ERROR, "The language is missing (e.g. en-us)."))
+    if not show.owner_email:
+        if show.podcast_locked:
+            findings.append(
+                Finding(
+                    ERROR,
+                    "The owner e-mail is missing: podcast:locked needs it, and directories send "
+                    "their verification mail there.",
+                )
+            )
+        else:
+            findings.append(
+                Finding(WARNING, "The owner e-mail is missing; directories use it to verify ownership.")
+            )
+    if not (show.author or show.owner_name):
+        findings.append(Finding(WARNING, "No author: itunes:author is recommended."))
+    if show.new_feed_url and not show.feed_move_confirmed:
+        findings.append(
+            Finding(
+                WARNING,
+                "The feed announces a move (itunes:new-feed-url) that is not confirmed yet; "
+                "confirm it to redirect the old URL.",
+            )
+        )
+    if show.license and not show.license_url and " " in show.license:
+        findings.append(Finding(ERROR, "A custom license needs the URL of its text (podcast:license)."))
+    if episodes:
+        for episode in show.episodes.exclude(status="draft").order_by("published_at", "pk"):
+            episode.show = show
+            findings += lint_episode(episode)
+    return findings
+
+
+def lint_episode(episode):
+    """Findings for one episode's feed item."""
+    subject = f"“{episode.title}”"
+    show = episode.show
+    findings = []
+
+    def add(severity, message):
+        findings.append(Finding(severity, message, subject))
+
+    if not episode.title.strip():
+        add(ERROR, "The title is empty.")
+    if len(episode.title) > MAX_TEXT_CHARS:
+        add(ERROR, f"The title is {len(episode.title)} characters; at most {MAX_TEXT_CHARS} are allowed.")
+    if EPISODE_NUMBER_IN_TITLE.search(episode.title):
+        add(WARNING, "The title contains an episode number; Apple wants it in itunes:episode only.")
+    if show.title and show.title.lower() in episode.title.lower():
+        add(WARNING, "The title contains the show name; Apple asks to leave it out.")
+    size = utf8_size(episode.summary)
+    if size > MAX_DESCRIPTION_BYTES:
+        add(ERROR, f"The summary is {size} bytes; at most {MAX_DESCRIPTION_BYTES} are allowed.")
+    if not episode.summary.strip():
+        add(WARNING, "The summary is empty; the feed description will be blank.")
+    if show.show_type == show.SERIAL and not episode.number and episode.episode_type == episode.FULL:
+        add(ERROR, "The show is serial but this episode has no episode number (itunes:episode).")
+    findings.extend(Finding(f.severity, f.message, subject) for f in lint_enclosure(episode))
+    if episode.artwork:
+        findings.extend(
+            Finding(f.severity, f.message, subject)
+            for f in check_artwork(episode.artwork, "The episode artwork")
+        )
+    return findings
+
+
+def lint_enclosure(episode):
+    findings = []
+    if episode.audio:
+        declared = episode.audio_mime_type
+        expected = AUDIO_MIME_TYPES.get(episode.audio_extension)
+        try:
+            path = episode.audio.path
+        except NotImplementedError:
+            path = None
+        if path:
+            if not os.path.exists(path):
+                return [Finding(ERROR, "The audio file is missing from storage.")]
+            actual = sniff_audio_type(path)
+            if actual and declared != actual and declared not in _COMPATIBLE.get(actual, ()):
+                findings.append(
+                    Finding(
+                        ERROR,
+                        f"The enclosure type is {declared} but the file is {actual}; "
+                        "upload it with the right extension.",
+                    )
+                )
+            if episode.audio_size != os.path.getsize(path):
+                findings.append(Finding(ERROR, "The enclosure length differs from the file's size."))
+        if expected and declared != expected:
+            findings.append(
+                Finding(
+                    ERROR,
+                    f"The enclosure type {declared} does not match the “{episode.audio_extension}” file.",
+                )
+            )
+    elif episode.external_audio_url:
+        declared = episode.audio_mime_type or AUDIO_MIME_TYPES.get(episode.audio_extension)
+        if not episode.audio_size:
+            findings.append(Finding(WARNING, "The enclosure length is unknown (0); apps show no size."))
+    else:
+        severity = ERROR if episode.status == episode.PUBLISHED else WARNING
+        return [Finding(severity, "There is no audio: the item has no enclosure.")]
+    if declared and declared not in APPLE_ENCLOSURE_TYPES:
+        findings.append(Finding(WARNING, f"Apple Podcasts does not accept {declared} enclosures."))
+    if not episode.duration:
+        findings.append(Finding(WARNING, "The duration is unknown (itunes:duration)."))
+    return findings
+
+
+def lint_object(obj):
+    from .models import Episode, Show
+
+    if isinstance(obj, Show):
+        return lint_show(obj)
+    if isinstance(obj, Episode):
+        return lint_episode(obj)
+    raise TypeError(f"No feed lint for {type(obj).__name__}.")
+
+
+def render_findings(findings):
+    return render_to_string(
+        "admin/episodes/lint_findings.html",
+        {
+            "findings": findings,
+            "errors": sum(f.is_error for f in findings),
+            "warnings": sum(not f.is_error for f in findings),
+        },
+    )
+
+
+def feed_check(obj):
+    """A ModelAdmin read-only field: the feed lint findings of a show or an episode."""
+    if obj is None or obj.pk is None:
+        return format_html("{}", "Save first; the feed check runs on saved shows and episodes.")
+    return render_findings(lint_object(obj))
+
+
+feed_check.short_description = "Feed check"
