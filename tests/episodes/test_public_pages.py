@@ -232,10 +232,18 @@ def test_home_lists_public_shows_their_feeds_and_latest_episodes(client):
     artwork = page.find_all("img", "artwork")[0].attrs
 
     assert [el.text for el in page.find_all("h3", "show-card__title")] == ["Alpha Cast", "Beta Talk"]
-    assert feeds == [("Alpha Cast", "/shows/alpha/feed.xml"), ("Beta Talk", "/shows/beta/feed.xml")]
+    assert feeds == [
+        ("Podcast Network: latest episodes of every show", "/network/feed.xml"),
+        ("Podcast Network: publisher feed", "/network/publisher.xml"),
+        ("Alpha Cast", "/shows/alpha/feed.xml"),
+        ("Beta Talk", "/shows/beta/feed.xml"),
+    ]
     assert [el.text for el in page.find_all("h3", "episode-card__title")] == [newer.title, older.title]
     assert (artwork["src"], artwork["width"], artwork["loading"]) == (first.artwork.url, "320", "lazy")
     assert [a.attrs["href"] for a in page.by_id("subscribe").find_all("a")] == [
+        "/network/feed.xml",
+        "/network/shows.opml",
+        "/network/publisher.xml",
         "/shows/alpha/feed.xml",
         "/shows/beta/feed.xml",
     ]
