@@ -5,7 +5,7 @@ from django.views.static import serve
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("ckeditor/", include("ckeditor_uploader.urls")),
+    path("ckeditor/", include("podcastcms.uploads")),
     path("people/", include("people.urls")),
     path("", include("episodes.urls")),
 ]

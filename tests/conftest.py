@@ -6,3 +6,9 @@ def media_root(settings, tmp_path):
     """Every test writes uploads into its own folder."""
     settings.MEDIA_ROOT = tmp_path / "media"
     return settings.MEDIA_ROOT
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hasher(settings):
+    """Tests log many users in; the production hasher is slow on purpose."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

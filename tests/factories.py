@@ -90,3 +90,20 @@ def make_campaign(*shows, **fields):
 
 def sponsor_read(episode, campaign, position=SponsorRead.PRE_ROLL, **fields):
     return SponsorRead.objects.create(episode=episode, campaign=campaign, position=position, **fields)
+
+
+def make_user(username=None, *, role=None, shows=(), all_shows=False, **fields):
+    """A staff user on a team with ``role`` on ``shows`` (or all shows); no team without a role."""
+    from django.contrib.auth import get_user_model
+
+    from episodes.models import Team
+
+    n = next(_sequence)
+    username = username or f"user{n}"
+    fields.setdefault("is_staff", True)
+    user = get_user_model().objects.create_user(username, f"{username}@example.com", "pw-for-tests", **fields)
+    if role:
+        team = Team.objects.create(name=f"Team {n} ({role})", role=role, all_shows=all_shows)
+        team.shows.set(shows)
+        team.members.add(user)
+    return user
