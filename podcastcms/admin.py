@@ -13,14 +13,17 @@ Foreign-key and many-to-many choices always come from the related model's admin 
 so a value posted by hand for another show is refused by the form like any invalid choice.
 """
 
+from django import forms
 from django.contrib import admin
 from django.contrib.admin.models import DELETION, LogEntry
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
 from django.urls import reverse
 
 from episodes.access import can, is_network_admin, shows_for
 from episodes.models import Show
+from podcastcms.validators import validate_image_file
 
 
 class PodcastAdminSite(admin.AdminSite):
@@ -85,6 +88,18 @@ def related_queryset(admin_site, db_field, request, action="edit"):
     return None
 
 
+class CheckedImageField(forms.ImageField):
+    """An image field whose refusals say why: not an image, damaged, or a decompression bomb.
+
+    Django's own check answers every failure with one generic message; ours runs first.
+    """
+
+    def to_python(self, data):
+        if data is not None and hasattr(data, "read"):
+            validate_image_file(data)
+        return super().to_python(data)
+
+
 def configure_editor(formfield, request):
     """Point the rich-text editor's upload and browse URLs at the show being edited."""
     widget = getattr(formfield, "widget", None)
@@ -117,6 +132,8 @@ class ScopedRelationsMixin:
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if isinstance(db_field, models.ImageField):
+            kwargs.setdefault("form_class", CheckedImageField)
         return configure_editor(super().formfield_for_dbfield(db_field, request, **kwargs), request)
 
 
