@@ -23,6 +23,8 @@ from django.urls import reverse
 
 from episodes.access import can, is_network_admin, shows_for
 from episodes.models import Show
+from podcastcms.editor import rich_text_widget
+from podcastcms.fields import RichTextField
 from podcastcms.validators import validate_image_file
 
 
@@ -134,6 +136,9 @@ class ScopedRelationsMixin:
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if isinstance(db_field, models.ImageField):
             kwargs.setdefault("form_class", CheckedImageField)
+        if isinstance(db_field, RichTextField):
+            # The admin would give every TextField its plain textarea.
+            kwargs.setdefault("widget", rich_text_widget())
         return configure_editor(super().formfield_for_dbfield(db_field, request, **kwargs), request)
 
 
