@@ -142,6 +142,24 @@ class ScopedRelationsMixin:
         return configure_editor(super().formfield_for_dbfield(db_field, request, **kwargs), request)
 
 
+def protection_reasons(objs):
+    """Why ``objs`` cannot be deleted: each protecting relation, counted, with its rule."""
+    if not objs:
+        return []
+    model = type(objs[0])
+    reasons = []
+    for relation in model._meta.related_objects:
+        if relation.on_delete is not models.PROTECT:
+            continue
+        count = relation.related_model._default_manager.filter(**{f"{relation.field.name}__in": objs}).count()
+        if count:
+            rule = relation.field.help_text or f"a {model._meta.verbose_name} in use cannot be deleted."
+            name = relation.related_model._meta.verbose_name_plural if count != 1 else None
+            name = name or relation.related_model._meta.verbose_name
+            reasons.append(f"Still used by {count} {name}. {rule}")
+    return reasons
+
+
 class NotFoundFirstMixin:
     """An object outside the user's querysets is "not found" before any permission is asked.
 
@@ -153,6 +171,13 @@ class NotFoundFirstMixin:
         if self.get_object(request, unquote(object_id)) is None:
             return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
         return super().delete_view(request, object_id, extra_context)
+
+    def get_deleted_objects(self, objs, request):
+        deleted, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
+        if protected:
+            # Django lists the protecting rows; say first why they protect.
+            protected = protection_reasons(list(objs)) + list(protected)
+        return deleted, model_count, perms_needed, protected
 
 
 class ShowListFilter(admin.SimpleListFilter):

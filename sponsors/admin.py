@@ -7,10 +7,16 @@ from .models import Campaign, Sponsor
 
 
 class CampaignInline(NetworkWideAdmin, admin.TabularInline):
+    """The sponsor's campaigns as a list; a campaign needs shows and copy, so it has its own page."""
+
     model = Campaign
     extra = 0
-    fields = ["name", "starts_on", "ends_on", "promo_code"]
+    fields = readonly_fields = ["name", "starts_on", "ends_on", "promo_code"]
     show_change_link = True
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
     def get_queryset(self, request):
         return CampaignAdmin.scoped(request, super().get_queryset(request))
