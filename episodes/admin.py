@@ -163,7 +163,7 @@ class EpisodeAdmin(ShowScopedAdmin, admin.ModelAdmin):
 
     @admin.display(description="duration")
     def audio_duration(self, obj):
-        return obj.duration_display()
+        return obj.duration_display() or None  # None shows the admin's empty value
 
     def has_publish_permission(self, request):
         return can(request.user, "publish")
