@@ -20,6 +20,7 @@ from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.urls import reverse
+from django.utils.text import capfirst
 
 from episodes.access import can, is_network_admin, shows_for
 from episodes.models import Show
@@ -153,7 +154,9 @@ def protection_reasons(objs):
             continue
         count = relation.related_model._default_manager.filter(**{f"{relation.field.name}__in": objs}).count()
         if count:
-            rule = relation.field.help_text or f"a {model._meta.verbose_name} in use cannot be deleted."
+            rule = relation.field.help_text or capfirst(
+                f"{model._meta.verbose_name} in use cannot be deleted."
+            )
             name = relation.related_model._meta.verbose_name_plural if count != 1 else None
             name = name or relation.related_model._meta.verbose_name
             reasons.append(f"Still used by {count} {name}. {rule}")

@@ -9,7 +9,7 @@ from django.test import Client
 from django.urls import reverse
 
 from episodes.models import Announcement, Episode, EpisodeLink, Network, Show, Team
-from people.models import Credit
+from people.models import Credit, Person
 from sponsors.models import Campaign, Sponsor, SponsorRead
 from tests.factories import (
     credit,
@@ -148,13 +148,13 @@ MATRIX = [
     ("network change", lambda w: admin_url("change", Network, w["network"]), NETWORK_ADMIN_ONLY),
     ("network history", lambda w: admin_url("history", Network, w["network"]), NETWORK_ADMIN_ONLY),
     # People and sponsors: network-wide, viewed by every team, changed by network admins.
-    ("person changelist", lambda w: admin_url("changelist", Credit.person.field.related_model), LOGIN_ONLY),
-    ("person add", lambda w: admin_url("add", Credit.person.field.related_model), NETWORK_ADMIN_ONLY),
-    ("person B change", lambda w: admin_url("change", type(w["person_b"]), w["person_b"]), LOGIN_ONLY),
-    ("person B history", lambda w: admin_url("history", type(w["person_b"]), w["person_b"]), LOGIN_ONLY),
+    ("person changelist", lambda w: admin_url("changelist", Person), LOGIN_ONLY),
+    ("person add", lambda w: admin_url("add", Person), NETWORK_ADMIN_ONLY),
+    ("person B change", lambda w: admin_url("change", Person, w["person_b"]), LOGIN_ONLY),
+    ("person B history", lambda w: admin_url("history", Person, w["person_b"]), LOGIN_ONLY),
     (
         "person B delete",
-        lambda w: admin_url("delete", type(w["person_b"]), w["person_b"]),
+        lambda w: admin_url("delete", Person, w["person_b"]),
         NETWORK_ADMIN_ONLY,
     ),
     ("sponsor changelist", lambda w: admin_url("changelist", Sponsor), LOGIN_ONLY),
@@ -182,6 +182,18 @@ MATRIX = [
         lambda w: autocomplete_url("sponsors", "campaign", "sponsor"),
         LOGIN_ONLY,
     ),
+    # Related-object popups opened from the forms' widgets.
+    (
+        "person changelist popup",
+        lambda w: admin_url("changelist", Person) + "?_to_field=id&_popup=1",
+        LOGIN_ONLY,
+    ),
+    ("show changelist popup", lambda w: admin_url("changelist", Show) + "?_to_field=id&_popup=1", LOGIN_ONLY),
+    ("campaign B view popup", lambda w: admin_url("change", Campaign, w["campaign_b"], True), SCOPED_OTHER),
+    ("sponsor add popup", lambda w: admin_url("add", Sponsor, popup=True), NETWORK_ADMIN_ONLY),
+    ("team A history", lambda w: admin_url("history", Team, w["team_a"]), NETWORK_ADMIN_ONLY),
+    ("sponsor B history", lambda w: admin_url("history", Sponsor, w["sponsor_b"]), LOGIN_ONLY),
+    ("campaign A history", lambda w: admin_url("history", Campaign, w["campaign_a"]), LOGIN_ONLY),
     # The index and the editor's image browser.
     ("admin index", lambda w: reverse("admin:index"), LOGIN_ONLY),
     ("editor browse", lambda w: reverse("ckeditor_browse"), LOGIN_ONLY),
@@ -219,7 +231,7 @@ def test_show_a_team_never_sees_show_b_marker(world, role):
         admin_url("changelist", Campaign) + "?q=Bravo",
         autocomplete_url("people", "credit", "person", term="Bob"),
         autocomplete_url("sponsors", "sponsorread", "campaign", term="Bravo"),
-        admin_url("change", type(world["person_b"]), world["person_b"]),
+        admin_url("change", Person, world["person_b"]),
         admin_url("change", Sponsor, world["sponsor_b"]),
     ]
     paths = [row[1](world) for row in MATRIX] + extra
