@@ -62,3 +62,13 @@ class CampaignAdmin(NetworkWideAdmin, admin.ModelAdmin):
 
     def get_queryset(self, request):
         return self.scoped(request, super().get_queryset(request))
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if is_network_admin(request.user):
+            return fieldsets
+        # A campaign may also run on shows this user must not know of (a private show).
+        return [
+            (name, {**opts, "fields": [f for f in opts["fields"] if f != "shows"]})
+            for name, opts in fieldsets
+        ]

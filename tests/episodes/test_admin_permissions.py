@@ -39,6 +39,7 @@ def world():
     person_b = make_person(name="Bob Guest", slug="bob")
     campaign_a = make_campaign(show_a, name="Alpha Flight")
     campaign_b = make_campaign(show_b, name=f"Bravo Flight {MARKER_B}")
+    shared_campaign = make_campaign(show_a, show_b, name="Shared Flight", sponsor=campaign_a.sponsor)
     episodes = {}
     for key, show, person, campaign in [
         ("a", show_a, person_a, campaign_a),
@@ -78,6 +79,7 @@ def world():
         "sponsor_b": campaign_b.sponsor,
         "campaign_a": campaign_a,
         "campaign_b": campaign_b,
+        "shared_campaign": shared_campaign,
         "team_a": Team.objects.get(members=users["producer_a"]),
         "team_b": team_b,
         "users": users,
@@ -233,6 +235,8 @@ def test_show_a_team_never_sees_show_b_marker(world, role):
         autocomplete_url("sponsors", "sponsorread", "campaign", term="Bravo"),
         admin_url("change", Person, world["person_b"]),
         admin_url("change", Sponsor, world["sponsor_b"]),
+        admin_url("change", Sponsor, world["sponsor_a"]),
+        admin_url("change", Campaign, world["shared_campaign"]),
     ]
     paths = [row[1](world) for row in MATRIX] + extra
     for path in paths:
@@ -265,7 +269,8 @@ def test_show_filter_offers_only_own_shows(world):
 def test_campaign_autocomplete_offers_only_campaigns_on_own_shows(world):
     response = client_for(world, "producer_a").get(autocomplete_url("sponsors", "sponsorread", "campaign"))
 
-    assert [r["id"] for r in json.loads(response.content)["results"]] == [str(world["campaign_a"].pk)]
+    results = [r["id"] for r in json.loads(response.content)["results"]]
+    assert results == [str(world["campaign_a"].pk), str(world["shared_campaign"].pk)]
 
 
 def test_person_autocomplete_does_not_search_credits(world):
