@@ -148,3 +148,27 @@ def test_episode_changelist_query_count_does_not_grow_with_episodes():
         make_episode(show)
 
     assert changelist_queries(client) == one
+
+
+def test_network_admin_builds_team_in_admin():
+    show = make_show()
+    member = make_user()
+    admin_user = make_user(role=Team.NETWORK_ADMIN, all_shows=True)
+    data = {"name": "Alpha producers", "role": Team.PRODUCER, "shows": [show.pk], "members": [member.pk]}
+
+    response = logged_in(admin_user).post(reverse("admin:episodes_team_add"), data)
+
+    assert response.status_code == 302
+    team = Team.objects.get(name="Alpha producers")
+    assert (list(team.shows.all()), list(team.members.all()), team.all_shows) == ([show], [member], False)
+
+
+def test_editor_of_one_show_cannot_build_teams():
+    show = make_show()
+    editor = make_user(role=Team.EDITOR, shows=[show])
+    data = {"name": "Self-promotion", "role": Team.NETWORK_ADMIN, "all_shows": "on", "members": [editor.pk]}
+
+    response = logged_in(editor).post(reverse("admin:episodes_team_add"), data)
+
+    assert response.status_code == 403
+    assert Team.objects.filter(name="Self-promotion").count() == 0
