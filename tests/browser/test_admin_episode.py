@@ -1,6 +1,7 @@
 """A producer drafts an episode in the admin with a real browser: CKEditor, autocomplete, upload."""
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -9,7 +10,7 @@ from playwright.sync_api import expect, sync_playwright
 from episodes.audio import tone_mp3
 from episodes.models import Episode, Team
 from people.models import Person
-from tests.factories import default_host, make_campaign, make_show, make_user
+from tests.factories import default_host, make_campaign, make_show, make_user, png_bytes
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls here are plain and sync.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
@@ -108,3 +109,30 @@ def test_producer_drafts_episode_with_editor_autocomplete_and_audio(live_server,
     expect(page.locator(".field-audio_duration .readonly")).to_have_text("30 secs")
     expect(page.locator("#id_status option")).to_have_text(["Draft", "Ready for review"])
     page.screenshot(path=ARTIFACTS / "admin-episode-change.png", full_page=True)
+
+
+def test_image_uploaded_from_editor_dialog_is_stored_under_the_show(live_server, page, tmp_path, media_root):
+    show = make_show(title="Podcast.__init__", slug="podcast-init")
+    make_user("producer", role=Team.PRODUCER, shows=[show])
+    picture = tmp_path / "diagram.png"
+    picture.write_bytes(png_bytes(size=(64, 48)))
+
+    page.goto(f"{live_server.url}/admin/login/?next=/admin/episodes/episode/add/")
+    page.fill("#id_username", "producer")
+    page.fill("#id_password", "pw-for-tests")
+    page.click("input[type=submit]")
+    page.frame_locator("iframe.cke_wysiwyg_frame").locator("body").click()
+    page.locator("#cke_id_show_notes .cke_button__image").click()
+    page.locator(".cke_dialog_tab", has_text="Upload").click()
+    page.frame_locator("iframe.cke_dialog_ui_input_file").locator("input[type=file]").set_input_files(
+        str(picture)
+    )
+    page.locator(".cke_dialog_ui_fileButton", has_text="Send it to the Server").click()
+
+    url_field = page.locator(".cke_dialog_ui_input_text input").first
+    expect(url_field).to_have_value(
+        re.compile(r"^/media/editor-uploads/podcast-init/\d{4}/\d{2}/diagram.*\.png$")
+    )
+    page.screenshot(path=ARTIFACTS / "admin-editor-image-upload.png")
+    stored = sorted(p.name for p in (media_root / "editor-uploads" / "podcast-init").rglob("*.png"))
+    assert stored == ["diagram.png", "diagram_thumb.png"]
