@@ -82,12 +82,19 @@ class EpisodeAdminForm(forms.ModelForm):
         cleaned_data = super().clean()
         status = cleaned_data.get("status")
         show = cleaned_data.get("show") or (self.instance.show if self.instance.show_id else None)
-        if status == Episode.PUBLISHED and show is not None:
-            publishing = "status" in self.changed_data or "show" in self.changed_data
-            if publishing and not can(self.user, "publish", show):
-                self.add_error("status", f"Only editors of {show} may publish its episodes.")
-            elif not cleaned_data.get("published_at") and "published_at" in self.fields:
+        if show is None or can(self.user, "publish", show):
+            if (
+                status == Episode.PUBLISHED
+                and not cleaned_data.get("published_at")
+                and "published_at" in self.fields
+            ):
                 cleaned_data["published_at"] = timezone.now()
+            return cleaned_data
+        # The form may offer publishing because the user is an editor of another show.
+        if status == Episode.PUBLISHED and {"status", "show"} & set(self.changed_data):
+            self.add_error("status", f"Only editors of {show} may publish its episodes.")
+        if "published_at" in self.changed_data:
+            self.add_error("published_at", f"Only editors of {show} may set the publication time.")
         return cleaned_data
 
 

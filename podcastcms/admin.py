@@ -17,9 +17,12 @@ from django import forms
 from django.contrib import admin
 from django.contrib.admin.models import DELETION, LogEntry
 from django.contrib.admin.utils import unquote
+from django.contrib.contenttypes import views as contenttype_views
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
-from django.urls import reverse
+from django.http import Http404
+from django.urls import path, reverse
 from django.utils.text import capfirst
 
 from episodes.access import can, is_network_admin, shows_for
@@ -34,6 +37,32 @@ class PodcastAdminSite(admin.AdminSite):
     site_title = "Podcast network"
     index_title = "Shows, episodes, people and sponsors"
     index_template = "admin/podcastcms_index.html"
+
+    def get_urls(self):
+        # Django's "view on site" shortcut redirects to any object's public URL for any
+        # staff user; ours first looks the object up through its admin's scoped queryset.
+        urls = super().get_urls()
+        for index, pattern in enumerate(urls):
+            if getattr(pattern, "name", None) == "view_on_site":
+                urls[index] = path(
+                    "r/<path:content_type_id>/<path:object_id>/",
+                    self.admin_view(self.view_on_site),
+                    name="view_on_site",
+                )
+        return urls
+
+    def view_on_site(self, request, content_type_id, object_id):
+        try:
+            model = ContentType.objects.get_for_id(int(content_type_id)).model_class()
+            model_admin = self._registry[model]
+            pk = model._meta.pk.to_python(object_id)
+        except (ValueError, ValidationError, ContentType.DoesNotExist, KeyError):
+            raise Http404("No such object.") from None
+        if not model_admin.has_view_permission(request):
+            raise Http404("No such object.")
+        if not model_admin.get_queryset(request).filter(pk=pk).exists():
+            raise Http404("No such object.")
+        return contenttype_views.shortcut(request, content_type_id, object_id)
 
     def index(self, request, extra_context=None):
         extra_context = {**(extra_context or {}), "recent_actions": self.recent_actions(request)}

@@ -5,6 +5,7 @@ from urllib.parse import urlencode
 
 import pytest
 from django.contrib.admin.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.test import Client
 from django.urls import reverse
 
@@ -108,6 +109,11 @@ def autocomplete_url(app_label, model_name, field_name, term=""):
     return f"{reverse('admin:autocomplete')}?{query}"
 
 
+def view_on_site_url(obj):
+    content_type = ContentType.objects.get_for_model(obj)
+    return reverse("admin:view_on_site", args=[content_type.pk, obj.pk])
+
+
 # Expected status per role: anonymous, producer of A, editor of A, network admin.
 # 302 for anonymous is the login redirect; 302 for a team member is Django's
 # "does not exist" redirect to the admin index (checked below): another show's object
@@ -196,6 +202,12 @@ MATRIX = [
     ("team A history", lambda w: admin_url("history", Team, w["team_a"]), NETWORK_ADMIN_ONLY),
     ("sponsor B history", lambda w: admin_url("history", Sponsor, w["sponsor_b"]), LOGIN_ONLY),
     ("campaign A history", lambda w: admin_url("history", Campaign, w["campaign_a"]), LOGIN_ONLY),
+    ("show episode autocomplete", lambda w: autocomplete_url("people", "credit", "episode"), LOGIN_ONLY),
+    ("episode show autocomplete", lambda w: autocomplete_url("episodes", "episode", "show"), LOGIN_ONLY),
+    # "View on site" redirects: never to another show's URL.
+    ("episode A view on site", lambda w: view_on_site_url(w["episode_a"]), (302, 302, 302, 302)),
+    ("episode B view on site", lambda w: view_on_site_url(w["episode_b"]), (302, 404, 404, 302)),
+    ("show B view on site", lambda w: view_on_site_url(w["show_b"]), (302, 404, 404, 302)),
     # The index and the editor's image browser.
     ("admin index", lambda w: reverse("admin:index"), LOGIN_ONLY),
     ("editor browse", lambda w: reverse("ckeditor_browse"), LOGIN_ONLY),
@@ -216,12 +228,18 @@ def test_admin_redirects_go_to_login_or_say_not_found(world, name, url, expected
     anonymous = client_for(world, "anonymous").get(path)
     assert anonymous["Location"].startswith(LOGIN)
     for role, status in zip(ROLES[1:], expected[1:], strict=True):
-        if status != 302:
+        if status != 302 or "view on site" in name:
             continue
         response = client_for(world, role).get(path, follow=True)
         assert response.redirect_chain[-1][0] == reverse("admin:index")
         message = [str(m) for m in response.context["messages"]]
         assert len(message) == 1 and message[0].endswith("doesn’t exist. Perhaps it was deleted?")
+
+
+def test_view_on_site_redirects_to_own_show_episode(world):
+    response = client_for(world, "producer_a").get(view_on_site_url(world["episode_a"]))
+
+    assert response["Location"] == "http://testserver/shows/alpha/draft-a/"
 
 
 @pytest.mark.parametrize("role", ["producer_a", "editor_a"])
@@ -519,3 +537,26 @@ def test_editor_publishing_in_form_records_time_and_publisher(world):
     episode_a.refresh_from_db()
     assert (episode_a.status, episode_a.published_by) == (Episode.PUBLISHED, world["users"]["editor_a"])
     assert episode_a.published_at is not None
+
+
+def test_editor_of_other_show_cannot_publish_where_only_producer(world):
+    """The add form offers "published" to an editor of C; choosing show A (producer only) is refused."""
+    show_c = make_show(title="Charlie", slug="charlie")
+    user = world["users"]["producer_a"]
+    Team.objects.create(name="Charlie editors", role=Team.EDITOR).members.add(user)
+    Team.objects.get(name="Charlie editors").shows.add(show_c)
+    data = episode_post_data(
+        world["episode_a"],
+        slug="sneaky",
+        status=Episode.PUBLISHED,
+        published_at_0="2020-01-01",
+        published_at_1="10:00",
+    )
+
+    response = client_for(world, "producer_a").post(admin_url("add", Episode), data)
+
+    assert response.context["adminform"].form.errors == {
+        "status": ["Only editors of Alpha Show may publish its episodes."],
+        "published_at": ["Only editors of Alpha Show may set the publication time."],
+    }
+    assert Episode.objects.filter(slug="sneaky").count() == 0
