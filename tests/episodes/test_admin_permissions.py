@@ -478,9 +478,19 @@ def test_actions_with_show_b_ids_change_no_row_of_show_b(world, action, select_a
         "post": "yes",
     }
 
-    client_for(world, "editor_a").post(admin_url("changelist", Episode), data)
+    response = client_for(world, "editor_a").post(admin_url("changelist", Episode), data, follow=True)
 
     assert show_b_rows(world) == before
+    assert MARKER_B not in response.content.decode()
+
+
+def test_delete_selected_confirmation_lists_no_show_b_episode(world):
+    data = {"action": "delete_selected", "_selected_action": [world["episode_b"].pk], "index": 0}
+
+    response = client_for(world, "editor_a").post(admin_url("changelist", Episode), data)
+
+    assert list(response.context["queryset"]) == []
+    assert MARKER_B not in response.content.decode()
 
 
 def test_publish_action_with_select_across_publishes_only_own_show(world):
