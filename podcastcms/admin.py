@@ -79,10 +79,12 @@ class PodcastAdminSite(admin.AdminSite):
             .select_related("content_type")
             .order_by("-action_time")[: limit * 5]
         )
-        ids_by_model = {}
+        ids_by_model, deleted_by_model = {}, {}
         for entry in entries:
             model = entry.content_type.model_class() if entry.content_type else None
             ids_by_model.setdefault(model, set()).add(entry.object_id)
+            if entry.action_flag == DELETION:
+                deleted_by_model.setdefault(model, set()).add(entry.object_id)
         visible = {}
         for model, ids in ids_by_model.items():
             model_admin = self._registry.get(model)
@@ -99,7 +101,7 @@ class PodcastAdminSite(admin.AdminSite):
             visible[model] = {str(pk) for pk in found}
             if not isinstance(model_admin, ShowScopedAdmin) or is_network_admin(request.user):
                 # Deleted rows of network-wide models carry no show; scoped ones might.
-                visible[model] |= {str(e.object_id) for e in entries if e.action_flag == DELETION}
+                visible[model] |= deleted_by_model.get(model, set())
         shown = []
         for entry in entries:
             model = entry.content_type.model_class() if entry.content_type else None
