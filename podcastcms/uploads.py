@@ -25,12 +25,14 @@ from django.utils.html import escape
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
+from PIL import Image
 
 from episodes.access import can, is_network_admin, shows_for
 from episodes.models import Show
 from podcastcms.validators import validate_image_file
 
 NETWORK_FOLDER = "network"
+IMAGE_EXTENSIONS = {"JPEG": ".jpg", "PNG": ".png", "GIF": ".gif", "WEBP": ".webp"}
 
 
 def show_folder(show):
@@ -104,7 +106,13 @@ def upload(request):
         validate_image_file(uploaded)
     except ValidationError as exc:
         return upload_response(request, error=" ".join(exc.messages))
-    name = ckeditor_utils.slugify_filename(uploaded.name)
+    # The stored name ends in the image's real format: a PNG named page.html must not
+    # come back from the media server as HTML.
+    with Image.open(uploaded) as image:
+        extension = IMAGE_EXTENSIONS[image.format]
+    uploaded.seek(0)
+    stem = os.path.splitext(ckeditor_utils.slugify_filename(uploaded.name))[0] or "image"
+    name = stem + extension
     filepath = ckeditor_utils.storage.get_available_name(
         os.path.join(folder, date.today().strftime("%Y/%m"), name)
     )

@@ -157,3 +157,13 @@ def test_editor_in_episode_form_uploads_to_the_episode_show(shows):
     config = response.context["adminform"].form.fields["show_notes"].widget.config
     assert config["filebrowserUploadUrl"] == f"/ckeditor/upload/?show={shows[1].pk}"
     assert config["filebrowserBrowseUrl"] == f"/ckeditor/browse/?show={shows[1].pk}"
+
+
+def test_upload_is_stored_with_the_extension_of_its_real_format(shows, media_root):
+    producer = make_user(role=Team.PRODUCER, shows=[shows[0]])
+
+    response = upload(editor_client(producer), shows[0], file=image_upload("page.html", size=(10, 10)))
+
+    url = json.loads(response.content)["url"]
+    assert url.endswith("/page.png")
+    assert [f for f in stored_files(media_root) if "thumb" not in f] == [url.removeprefix("/media/")]
