@@ -570,3 +570,18 @@ def test_editor_of_other_show_cannot_publish_where_only_producer(world):
         "published_at": ["Only editors of Alpha Show may set the publication time."],
     }
     assert Episode.objects.filter(slug="sneaky").count() == 0
+
+
+def test_staff_without_team_sees_no_app_and_no_object(world):
+    client = Client()
+    client.force_login(make_user("loner"))
+
+    index = client.get(reverse("admin:index"))
+    statuses = [
+        client.get(admin_url("changelist", model)).status_code
+        for model in (Episode, Show, Team, Network, Person, Sponsor, Campaign)
+    ]
+
+    assert index.context["app_list"] == []
+    assert statuses == [403, 403, 403, 403, 403, 403, 403]
+    assert client.get(autocomplete_url("people", "credit", "person")).status_code == 403
