@@ -47,9 +47,27 @@ class EpisodeLinkInline(ShowScopedInline, admin.TabularInline):
     fields = ["title", "url", "order"]
 
 
+class SponsorReadFormSet(forms.BaseInlineFormSet):
+    """Checks each read's campaign against the episode's show, also while the episode is new.
+
+    ``SponsorRead.clean`` can only check once the episode has been saved.
+    """
+
+    def clean(self):
+        super().clean()
+        show_id = self.instance.show_id
+        for form in self.forms:
+            campaign = getattr(form, "cleaned_data", {}).get("campaign")
+            if campaign is None or form.cleaned_data.get("DELETE") or show_id is None:
+                continue
+            if not campaign.shows.filter(pk=show_id).exists():
+                form.add_error("campaign", "This campaign does not run on this show.")
+
+
 class SponsorReadInline(ShowScopedInline, admin.StackedInline):
     # Stacked: the copy is a rich-text editor, too wide for a table row.
     model = SponsorRead
+    formset = SponsorReadFormSet
     extra = 0
     fields = [("campaign", "position", "order"), "copy"]
     autocomplete_fields = ["campaign"]

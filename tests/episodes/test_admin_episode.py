@@ -308,3 +308,52 @@ def test_person_deleted_while_credited_in_form_gets_error_and_saves_nothing(stud
     ]
     assert row_counts() == before
     assert stored_files(media_root) == []
+
+
+def test_same_person_credited_twice_in_one_role_gets_form_error_and_saves_nothing(studio, media_root):
+    adam = studio["adam"].pk
+    data = reference_form(
+        studio,
+        **inline_rows(
+            "credits",
+            [{"person": adam, "role": "guest", "order": 0}, {"person": adam, "role": "guest", "order": 1}],
+        ),
+    )
+    before = row_counts()
+
+    response = studio["client"].post(add_url(), data)
+
+    formset = response.context["inline_admin_formsets"][0].formset
+    assert formset.non_form_errors() == [
+        "Please correct the duplicate data for person and role, which must be unique."
+    ]
+    assert row_counts() == before
+    assert stored_files(media_root) == []
+
+
+def test_campaign_not_running_on_the_show_gets_form_error_and_saves_nothing(studio, media_root):
+    elsewhere = make_campaign(make_show(), name="Elsewhere")
+    studio["client"].force_login(make_user(role=Team.NETWORK_ADMIN, all_shows=True))
+    data = reference_form(
+        studio,
+        **inline_rows(
+            "sponsor_reads", [{"campaign": elsewhere.pk, "position": "mid", "order": 0, "copy": ""}]
+        ),
+    )
+    before = row_counts()
+
+    response = studio["client"].post(add_url(), data)
+
+    formset = response.context["inline_admin_formsets"][3].formset
+    assert formset.errors == [{"campaign": ["This campaign does not run on this show."]}]
+    assert row_counts() == before
+    assert stored_files(media_root) == []
+
+
+def test_summary_over_4000_bytes_gets_form_error(studio):
+    response = studio["client"].post(add_url(), reference_form(studio, summary="é" * 2001))
+
+    assert response.context["adminform"].form.errors == {
+        "summary": ["This text is 4002 bytes in UTF-8; at most 4000 are allowed."]
+    }
+    assert Episode.objects.count() == 0
