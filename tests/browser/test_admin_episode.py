@@ -110,6 +110,12 @@ def test_producer_drafts_episode_with_editor_autocomplete_and_audio(live_server,
     expect(page.locator("#id_status option")).to_have_text(["Draft", "Ready for review"])
     page.screenshot(path=ARTIFACTS / "admin-episode-change.png", full_page=True)
 
+    page.goto(f"{live_server.url}/admin/")
+    expect(page.locator("#recent-actions-module li")).to_have_text(
+        ["Added: The Past, Present, and Future of Deep Learning In PyTorch Episode"]
+    )
+    page.screenshot(path=ARTIFACTS / "admin-index.png", full_page=True)
+
 
 def test_image_uploaded_from_editor_dialog_is_stored_under_the_show(live_server, page, tmp_path, media_root):
     show = make_show(title="Podcast.__init__", slug="podcast-init")

@@ -585,3 +585,19 @@ def test_staff_without_team_sees_no_app_and_no_object(world):
     assert index.context["app_list"] == []
     assert statuses == [403, 403, 403, 403, 403, 403, 403]
     assert client.get(autocomplete_url("people", "credit", "person")).status_code == 403
+
+
+def test_producer_editing_published_episode_cannot_change_its_status(world):
+    episode_a = world["episode_a"]
+    episode_a.status, episode_a.published_at = Episode.PUBLISHED, episode_a.created_at
+    episode_a.save()
+    client = client_for(world, "producer_a")
+    url = admin_url("change", Episode, episode_a)
+
+    form = client.get(url).context["adminform"].form
+    response = client.post(url, episode_post_data(episode_a, status=Episode.DRAFT, title="Retitled"))
+
+    assert ("status" in form.fields, "published_at" in form.fields) == (False, False)
+    assert response.status_code == 302
+    episode_a.refresh_from_db()
+    assert (episode_a.title, episode_a.status) == ("Retitled", Episode.PUBLISHED)
