@@ -38,7 +38,7 @@ def mark_ready_for_review(modeladmin, request, queryset):
     _apply(modeladmin, request, queryset, services.mark_ready_for_review, "Ready for review")
 
 
-@admin.action(description="Publish selected episodes now")
+@admin.action(description="Publish selected episodes now", permissions=["publish"])
 def publish_now(modeladmin, request, queryset):
     def publish_unless_public(episode, user):
         if episode.is_public:
@@ -49,7 +49,7 @@ def publish_now(modeladmin, request, queryset):
     _apply(modeladmin, request, queryset, publish_unless_public, "Published")
 
 
-@admin.action(description="Unpublish selected episodes")
+@admin.action(description="Unpublish selected episodes", permissions=["publish"])
 def unpublish(modeladmin, request, queryset):
     _apply(modeladmin, request, queryset, services.unpublish, "Unpublished (now drafts)")
 

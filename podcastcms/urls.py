@@ -5,7 +5,6 @@ from django.urls import include, path, re_path
 from django.views.generic import TemplateView
 from django.views.static import serve
 
-from episodes.admin_import import import_feed_view
 from episodes.sitemaps import EpisodeSitemap, HomeSitemap, ShowSitemap
 from people.sitemaps import PersonSitemap
 
@@ -17,9 +16,8 @@ sitemaps = {
 }
 
 urlpatterns = [
-    path("admin/import-feed/", admin.site.admin_view(import_feed_view), name="import-feed"),
     path("admin/", admin.site.urls),
-    path("ckeditor/", include("ckeditor_uploader.urls")),
+    path("ckeditor/", include("podcastcms.uploads")),
     path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
     path("robots.txt", TemplateView.as_view(template_name="robots.txt", content_type="text/plain")),
     path("people/", include("people.urls")),

@@ -1,7 +1,4 @@
 import pytest
-from django.conf import settings as django_settings
-
-FALLBACK_TEMPLATES = django_settings.BASE_DIR / "tests" / "templates"
 
 
 @pytest.fixture(autouse=True)
@@ -12,10 +9,6 @@ def media_root(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
-def page_templates(settings):
-    """Minimal page templates, only while the project has none of its own (tests/templates/README.md)."""
-    if (django_settings.BASE_DIR / "templates" / "episodes" / "episode_detail.html").exists():
-        return
-    settings.TEMPLATES = [
-        {**settings.TEMPLATES[0], "DIRS": [*settings.TEMPLATES[0]["DIRS"], FALLBACK_TEMPLATES]}
-    ]
+def fast_password_hasher(settings):
+    """Tests log many users in; the production hasher is slow on purpose."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

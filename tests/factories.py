@@ -146,14 +146,7 @@ def make_full_episode(show=None, *, items=1, **fields):
 
 def team_member(role, *shows, all_shows=False, username=None, password="pw-for-tests-only"):
     """A staff user in a team of ``role`` on ``shows`` (or on every show)."""
-    n = next(_sequence)
-    user = get_user_model().objects.create_user(
-        username=username or f"{role}-{n}", password=password, is_staff=True
-    )
-    team = Team.objects.create(name=f"{role} team {n}", role=role, all_shows=all_shows)
-    team.shows.set(shows)
-    team.members.add(user)
-    return user
+    return make_user(username, role=role, shows=shows, all_shows=all_shows, password=password)
 
 
 # Real feeds of other shows, kept beside the project (not in it) for import tests.
@@ -214,3 +207,16 @@ def text_upload(name, text, content_type="text/vtt"):
 
 
 WEBVTT_SAMPLE = "WEBVTT\n\n00:00:00.000 --> 00:00:02.000\nHello and welcome.\n"
+
+
+def make_user(username=None, *, role=None, shows=(), all_shows=False, password="pw-for-tests", **fields):
+    """A staff user on a team with ``role`` on ``shows`` (or all shows); no team without a role."""
+    n = next(_sequence)
+    username = username or f"{role or 'user'}-{n}"
+    fields.setdefault("is_staff", True)
+    user = get_user_model().objects.create_user(username, f"{username}@example.com", password, **fields)
+    if role:
+        team = Team.objects.create(name=f"Team {n} ({role})", role=role, all_shows=all_shows)
+        team.shows.set(shows)
+        team.members.add(user)
+    return user

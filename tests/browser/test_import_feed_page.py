@@ -42,11 +42,11 @@ def test_network_admin_imports_a_feed_file_in_the_browser(live_server, tmp_path)
             ],
         )
         page = browser.new_page(viewport={"width": 1280, "height": 900})
-        page.goto(f"{live_server.url}/admin/login/?next=/admin/import-feed/")
+        page.goto(f"{live_server.url}/admin/login/?next=/admin/episodes/show/import-feed/")
         page.fill("#id_username", "boss")
         page.fill("#id_password", "a-long-browser-password")
         page.click("input[type=submit]")
-        page.wait_for_url("**/admin/import-feed/")
+        page.wait_for_url("**/admin/episodes/show/import-feed/")
         assert page.locator("h1").inner_text() == "Import a show from its feed"
         page.screenshot(path=f"{ARTIFACTS}/import-feed-form.png", full_page=True)
 

@@ -108,6 +108,8 @@ def test_producer_drafts_and_previews_editor_publishes_public_reads(live_server,
     if page.locator("#id_show").count():
         choose(page, "id_show", show.title, show.title)
     page.fill("#id_title", "PyTorch: Fast Differentiable Dynamic Graphs In Python")
+    # Leaving the title fills the slug from it (the admin's prepopulated field); then replace it.
+    page.locator("#id_title").press("Tab")
     page.fill("#id_slug", "pytorch-episode-202")
     page.fill("#id_summary", "An interview with Adam Paszke about PyTorch.")
     editor_body = page.frame_locator("#cke_id_show_notes iframe").locator("body")
@@ -143,9 +145,13 @@ def test_producer_drafts_and_previews_editor_publishes_public_reads(live_server,
     assert preview.locator("meta[name='robots']").get_attribute("content").startswith("noindex")
     assert "Adam Paszke" in preview.content()
     # The draft's audio plays in the preview's player.
+    # The player preloads nothing; ask it for the metadata as a listener pressing play would.
     duration = preview.locator("audio").first.evaluate(
-        "audio => new Promise(done => audio.readyState >= 1 ? done(audio.duration)"
-        " : audio.addEventListener('loadedmetadata', () => done(audio.duration)))"
+        "audio => new Promise((done, fail) => {"
+        " audio.addEventListener('loadedmetadata', () => done(audio.duration));"
+        " audio.addEventListener('error', () => fail(new Error('audio failed to load')));"
+        " setTimeout(() => fail(new Error('no audio metadata after 10 s')), 10000);"
+        " audio.preload = 'metadata'; audio.load(); })"
     )
     assert round(duration) == 3
     screenshot(preview, "2-preview")

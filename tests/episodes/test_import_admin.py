@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from episodes.models import Episode, Show, Team
 from tests.factories import make_show, rss_document, rss_item
 
-URL = "/admin/import-feed/"
+URL = "/admin/episodes/show/import-feed/"
 FEED = rss_document(
     rss_item("Admin one", guid="a-1", audio_url="https://cdn.example.com/1.mp3"),
     rss_item("Admin two", guid="a-2", audio_url="https://cdn.example.com/2.mp3"),

@@ -1,0 +1,144 @@
+"""A producer drafts an episode in the admin with a real browser: CKEditor, autocomplete, upload."""
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect, sync_playwright
+
+from episodes.audio import tone_mp3
+from episodes.models import Episode, Team
+from people.models import Person
+from tests.factories import default_host, make_campaign, make_show, make_user, png_bytes
+
+# Playwright's sync API runs an event loop in this thread; the ORM calls here are plain and sync.
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+pytestmark = pytest.mark.browser
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture
+def page():
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        yield page
+        browser.close()
+
+
+def test_producer_drafts_episode_with_editor_autocomplete_and_audio(live_server, page, tmp_path):
+    show = make_show(title="Podcast.__init__", slug="podcast-init")
+    tobias = Person.objects.create(name="Tobias Macey", slug="tobias-macey")
+    Person.objects.create(name="Adam Paszke", slug="adam-paszke")
+    default_host(show, tobias)
+    make_campaign(show, name="Linode")
+    make_user("producer", role=Team.PRODUCER, shows=[show])
+    audio = tmp_path / "pytorch.mp3"
+    audio.write_bytes(tone_mp3(30))
+
+    page.goto(f"{live_server.url}/admin/login/?next=/admin/episodes/episode/add/")
+    page.fill("#id_username", "producer")
+    page.fill("#id_password", "pw-for-tests")
+    page.click("input[type=submit]")
+
+    expect(page.locator("h1")).to_have_text("Add episode")
+    expect(page.locator("#id_show")).to_have_value(str(show.pk))
+    # Typed, not filled: the admin fills the slug in from the title's key events.
+    page.locator("#id_title").press_sequentially("The Past, Present, and Future of Deep Learning In PyTorch")
+    expect(page.locator("#id_slug")).to_have_value("the-past-present-and-future-of-deep-learning-in-pytorch")
+    page.fill("#id_number", "202")
+    page.fill("#id_summary", "Adam Paszke explains how he started PyTorch.")
+    editor = page.frame_locator("iframe.cke_wysiwyg_frame").locator("body")
+    editor.click()
+    editor.type("Interview questions for Adam.")
+    page.set_input_files("#id_audio", str(audio))
+
+    page.get_by_role("button", name="Add another Credit").click()
+    page.locator("#credits-0 .select2-selection").click()
+    page.locator(".select2-search__field").fill("Ada")
+    page.locator(".select2-results__option", has_text="Adam Paszke").click()
+    page.select_option("#id_credits-0-role", "guest")
+    page.fill("#id_credits-0-order", "1")
+
+    page.get_by_role("button", name="Add another Episode link").click()
+    page.fill("#id_links-0-title", "PyTorch")
+    page.fill("#id_links-0-url", "https://pytorch.org/")
+
+    page.get_by_role("button", name="Add another Sponsor read").click()
+    page.locator("#sponsor_reads-0 .select2-selection").click()
+    page.locator(".select2-search__field").fill("Lin")
+    page.locator(".select2-results__option", has_text="Linode").click()
+    page.screenshot(path=ARTIFACTS / "admin-episode-add.png", full_page=True)
+
+    page.click("input[name=_save]")
+
+    expect(page.locator(".messagelist .success")).to_contain_text("was added successfully")
+    page.screenshot(path=ARTIFACTS / "admin-episode-saved.png", full_page=True)
+    episode = Episode.objects.get()
+    assert (episode.title, episode.number, episode.status) == (
+        "The Past, Present, and Future of Deep Learning In PyTorch",
+        202,
+        Episode.DRAFT,
+    )
+    assert episode.show_notes == "<p>Interview questions for Adam.</p>"
+    assert (episode.duration, episode.audio_mime_type) == (30, "audio/mpeg")
+    assert list(episode.credits.values_list("person__name", "role")) == [
+        ("Tobias Macey", "host"),
+        ("Adam Paszke", "guest"),
+    ]
+    assert list(episode.links.values_list("title", "url")) == [("PyTorch", "https://pytorch.org/")]
+    assert list(episode.sponsor_reads.values_list("campaign__name", "copy")) == [
+        ("Linode", episode.sponsor_reads.get().campaign.read_copy)
+    ]
+
+    page.goto(f"{live_server.url}/admin/episodes/episode/{episode.pk}/change/")
+    expect(page.locator(".field-audio_duration .readonly")).to_have_text("30 secs")
+    expect(page.locator("#id_status option")).to_have_text(["Draft", "Ready for review"])
+    page.screenshot(path=ARTIFACTS / "admin-episode-change.png", full_page=True)
+
+    page.goto(f"{live_server.url}/admin/")
+    expect(page.locator("#recent-actions-module li")).to_have_text(
+        ["Added: The Past, Present, and Future of Deep Learning In PyTorch Episode"]
+    )
+    page.screenshot(path=ARTIFACTS / "admin-index.png", full_page=True)
+
+
+def test_image_uploaded_from_editor_dialog_is_stored_under_the_show(live_server, page, tmp_path, media_root):
+    show = make_show(title="Podcast.__init__", slug="podcast-init")
+    make_user("producer", role=Team.PRODUCER, shows=[show])
+    picture = tmp_path / "diagram.png"
+    picture.write_bytes(png_bytes(size=(64, 48)))
+
+    page.goto(f"{live_server.url}/admin/login/?next=/admin/episodes/episode/add/")
+    page.fill("#id_username", "producer")
+    page.fill("#id_password", "pw-for-tests")
+    page.click("input[type=submit]")
+    page.frame_locator("iframe.cke_wysiwyg_frame").locator("body").click()
+    page.locator("#cke_id_show_notes .cke_button__image").click()
+    page.locator(".cke_dialog_tab", has_text="Upload").click()
+    page.frame_locator("iframe.cke_dialog_ui_input_file").locator("input[type=file]").set_input_files(
+        str(picture)
+    )
+    page.locator(".cke_dialog_ui_fileButton", has_text="Send it to the Server").click()
+
+    url_field = page.locator(".cke_dialog_ui_input_text input").first
+    expect(url_field).to_have_value(
+        re.compile(r"^/media/editor-uploads/podcast-init/\d{4}/\d{2}/diagram.*\.png$")
+    )
+    page.screenshot(path=ARTIFACTS / "admin-editor-image-upload.png")
+    stored = sorted(p.name for p in (media_root / "editor-uploads" / "podcast-init").rglob("*.png"))
+    assert stored == ["diagram.png", "diagram_thumb.png"]
