@@ -171,6 +171,9 @@ class ScopedRelationsMixin:
         if isinstance(db_field, RichTextField):
             # The admin would give every TextField its plain textarea.
             kwargs.setdefault("widget", rich_text_widget())
+        if isinstance(db_field, models.URLField):
+            # An address typed without a scheme is taken as https, as Django 6 will.
+            kwargs.setdefault("assume_scheme", "https")
         return configure_editor(super().formfield_for_dbfield(db_field, request, **kwargs), request)
 
 

@@ -160,7 +160,7 @@ PODCASTCMS_RICH_TEXT_WIDGET = os.environ.get(
 )
 CKEDITOR_UPLOAD_PATH = "editor-uploads/"
 CKEDITOR_ALLOW_NONIMAGE_FILES = False
-CKEDITOR_IMAGE_BACKEND = "pillow"
+CKEDITOR_IMAGE_BACKEND = "ckeditor_uploader.backends.PillowBackend"
 CKEDITOR_RESTRICT_BY_USER = False
 CKEDITOR_CONFIGS = {
     "default": {
@@ -187,10 +187,11 @@ LOGIN_URL = "admin:login"
 # How long a draft's preview link keeps working, in seconds (default: seven days).
 PODCASTCMS_PREVIEW_MAX_AGE = int(os.environ.get("PODCASTCMS_PREVIEW_MAX_AGE", str(7 * 24 * 3600)))
 
+# No page of ours is framed, except the editor's upload answer (podcastcms.uploads).
+X_FRAME_OPTIONS = "DENY"
 if not DEBUG:
     SECURE_CONTENT_TYPE_NOSNIFF = True
     SESSION_COOKIE_HTTPONLY = True
-    X_FRAME_OPTIONS = "SAMEORIGIN"  # CKEditor's dialogs use same-origin frames.
     if env_flag("DJANGO_SECURE", default=False):
         SECURE_SSL_REDIRECT = True
         SESSION_COOKIE_SECURE = True
@@ -199,8 +200,6 @@ if not DEBUG:
         SECURE_HSTS_INCLUDE_SUBDOMAINS = True
         SECURE_HSTS_PRELOAD = True
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-else:
-    X_FRAME_OPTIONS = "SAMEORIGIN"
 
 LOGGING = {
     "version": 1,

@@ -23,6 +23,7 @@ from django.urls import path
 from django.utils.crypto import constant_time_compare
 from django.utils.html import escape
 from django.views.decorators.cache import never_cache
+from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from PIL import Image
@@ -93,6 +94,7 @@ def upload_response(request, url="", error=""):
 
 
 @csrf_exempt  # checked by csrf_failure, which also knows CKEditor's own token
+@xframe_options_sameorigin  # the image dialog reads the answer in a frame of the admin page
 @staff_member_required
 @require_POST
 def upload(request):
