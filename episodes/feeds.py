@@ -467,6 +467,15 @@ def network_guid(network):
     )
 
 
+def publisher_item(network):
+    """podcast:publisher's remoteItem: every feed of ours points at the network's own feed."""
+    return {
+        "medium": "publisher",
+        "feedGuid": network_guid(network),
+        "feedUrl": absolute_url(reverse("episodes:publisher-feed")),
+    }
+
+
 class ShowFeed(Feed):
     """One show's feed, with every Apple and Podcasting 2.0 tag that applies."""
 
@@ -541,66 +550,15 @@ class ShowFeed(Feed):
                 self.data.person(host.person, host.role, host.group) for host in self.data.show_hosts(show)
             ],
             "podroll": [remote_item(other, title=True) for other in others],
-            "publisher": {
-                "medium": "publisher",
-                "feedGuid": network_guid(self.network),
-                "feedUrl": absolute_url(reverse("episodes:publisher-feed")),
-            },
+            "publisher": publisher_item(self.network),
         }
 
 
-class NetworkFeed(Feed):
-    """The latest episodes of every public show, newest first."""
+class NetworkChannel(Feed):
+    """What the network's own feeds say of the network itself."""
 
     feed_type = PodcastFeedGenerator
-
-    def __init__(self, now=None):
-        self.now = now or timezone.now()
-
-    def get_feed(self, network, request):
-        self.language = "en"
-        episodes_query = Episode.objects.published(now=self.now).order_by("-published_at", "-pk")[
-            :NETWORK_FEED_SIZE
-        ]
-        episodes = list(episodes_query.select_related("show"))
-        self.data = FeedData(Episode.objects.filter(pk__in=[episode.pk for episode in episodes]), self.now)
-        feed = super().get_feed(network, request)
-        add_episode_items(feed, self.data, episodes, with_source=True)
-        return feed
-
-    def items(self, network):
-        return []
-
-    def title(self, network):
-        return clean_text(network.name)
-
-    def link(self, network):
-        return network.website or absolute_url(reverse("episodes:home"))
-
-    def feed_url(self, network):
-        return absolute_url(reverse("episodes:network-feed"))
-
-    def description(self, network):
-        return clean_text(network.description or network.tagline or network.name)
-
-    def feed_extra_kwargs(self, network):
-        return {
-            "itunes_author": clean_text(network.owner_name or network.name),
-            "owner_name": clean_text(network.owner_name),
-            "owner_email": clean_text(network.owner_email),
-            "medium": "podcast",
-            "publisher": {
-                "medium": "publisher",
-                "feedGuid": network_guid(network),
-                "feedUrl": absolute_url(reverse("episodes:publisher-feed")),
-            },
-        }
-
-
-class PublisherFeed(Feed):
-    """The network as a Podcasting 2.0 publisher: one remoteItem per public show."""
-
-    feed_type = PodcastFeedGenerator
+    feed_route = None  # the URL name of the feed
 
     def get_feed(self, network, request):
         self.language = "en"
@@ -616,7 +574,7 @@ class PublisherFeed(Feed):
         return network.website or absolute_url(reverse("episodes:home"))
 
     def feed_url(self, network):
-        return absolute_url(reverse("episodes:publisher-feed"))
+        return absolute_url(reverse(self.feed_route))
 
     def description(self, network):
         return clean_text(network.description or network.tagline or network.name)
@@ -626,6 +584,43 @@ class PublisherFeed(Feed):
             "itunes_author": clean_text(network.owner_name or network.name),
             "owner_name": clean_text(network.owner_name),
             "owner_email": clean_text(network.owner_email),
+        }
+
+
+class NetworkFeed(NetworkChannel):
+    """The latest episodes of every public show, newest first."""
+
+    feed_route = "episodes:network-feed"
+
+    def __init__(self, now=None):
+        self.now = now or timezone.now()
+
+    def get_feed(self, network, request):
+        episodes_query = Episode.objects.published(now=self.now).order_by("-published_at", "-pk")[
+            :NETWORK_FEED_SIZE
+        ]
+        episodes = list(episodes_query.select_related("show"))
+        self.data = FeedData(Episode.objects.filter(pk__in=[episode.pk for episode in episodes]), self.now)
+        feed = super().get_feed(network, request)
+        add_episode_items(feed, self.data, episodes, with_source=True)
+        return feed
+
+    def feed_extra_kwargs(self, network):
+        return {
+            **super().feed_extra_kwargs(network),
+            "medium": "podcast",
+            "publisher": publisher_item(network),
+        }
+
+
+class PublisherFeed(NetworkChannel):
+    """The network as a Podcasting 2.0 publisher: one remoteItem per public show."""
+
+    feed_route = "episodes:publisher-feed"
+
+    def feed_extra_kwargs(self, network):
+        return {
+            **super().feed_extra_kwargs(network),
             "podcast_guid": network_guid(network),
             "medium": "publisher",
             "remote_items": [
