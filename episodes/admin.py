@@ -325,6 +325,10 @@ class ShowAdmin(ShowScopedAdmin, admin.ModelAdmin):
     def get_urls(self):
         return import_feed_urls(self.admin_site) + super().get_urls()
 
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {**(extra_context or {}), "may_import_feeds": is_network_admin(request.user)}
+        return super().changelist_view(request, extra_context)
+
 
 @admin.register(Team)
 class TeamAdmin(NetworkAdminOnly, admin.ModelAdmin):

@@ -5,7 +5,7 @@ from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from episodes.models import Episode, Show, Team
-from tests.factories import make_show, rss_document, rss_item
+from tests.factories import make_show, make_user, rss_document, rss_item
 
 URL = "/admin/episodes/show/import-feed/"
 FEED = rss_document(
@@ -156,3 +156,19 @@ def test_redirect_from_a_public_url_to_a_private_one_is_refused():
     with pytest.raises(FeedImportError) as error:
         _PublicRedirectHandler().redirect_request(request, None, 302, "Found", {}, "http://127.0.0.1/admin")
     assert str(error.value) == "The feed URL points to a non-public address (127.0.0.1); it was not fetched."
+
+
+@pytest.mark.django_db
+def test_show_list_links_the_import_page_for_network_admins_only(client):
+    show = make_show()
+    admin_user = make_user(role=Team.NETWORK_ADMIN, all_shows=True)
+    editor = make_user(role=Team.EDITOR, shows=[show])
+    link = '<a href="/admin/episodes/show/import-feed/" class="addlink">Import a feed</a>'
+
+    client.force_login(admin_user)
+    as_admin = client.get("/admin/episodes/show/").content.decode()
+    client.force_login(editor)
+    as_editor = client.get("/admin/episodes/show/").content.decode()
+
+    assert as_admin.count(link) == 1
+    assert as_editor.count(link) == 0
