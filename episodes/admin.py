@@ -128,7 +128,7 @@ class EpisodeAdmin(ShowScopedAdmin, admin.ModelAdmin):
     # Producers draft and edit; deleting an episode takes it off the feed, as unpublishing does.
     delete_action = "publish"
     form = EpisodeAdminForm
-    list_display = ["title", "show", "number", "status", "published_at", "audio_duration"]
+    list_display = ["title", "show", "number", "state", "published_at", "audio_duration"]
     list_filter = [ShowListFilter, "status", "published_at"]
     list_select_related = ["show"]
     search_fields = ["title", "slug", "summary"]
@@ -199,6 +199,10 @@ class EpisodeAdmin(ShowScopedAdmin, admin.ModelAdmin):
     @admin.display(description="feed check")
     def feed_check(self, obj):
         return lint_feed_check(obj) if obj is not None and obj.pk else "Checked once the episode is saved."
+
+    @admin.display(description="status", ordering="status")
+    def state(self, obj):
+        return "Scheduled" if obj.is_scheduled else obj.get_status_display()
 
     @admin.display(description="duration")
     def audio_duration(self, obj):

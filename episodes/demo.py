@@ -238,7 +238,11 @@ PEOPLE = {
 PICKS = [
     # (person slug, title, url) — stand-ins for the list the reference page lost
     ("tobias-macey", "The Expanse television series", "https://www.imdb.com/title/tt3230854/"),
-    ("adam-paszke", "Pavel Dolgov's talk on array programming", "https://www.youtube.com/"),
+    (
+        "adam-paszke",
+        "Deep Learning, by Goodfellow, Bengio and Courville",
+        "https://www.deeplearningbook.org/",
+    ),
     ("adam-paszke", "Hiking in the Tatra mountains", "https://en.wikipedia.org/wiki/Tatra_Mountains"),
 ]
 

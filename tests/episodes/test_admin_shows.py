@@ -1,10 +1,13 @@
 """Shows in the admin: network admins manage them; teams only read their own."""
 
+from datetime import timedelta
+
 import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from episodes.models import Announcement, Episode, Show, Team
 from people.models import ShowHost
@@ -176,3 +179,19 @@ def test_editor_of_one_show_cannot_build_teams():
 
     assert response.status_code == 403
     assert Team.objects.filter(name="Self-promotion").count() == 0
+
+
+def test_episode_list_says_scheduled_for_future_publication():
+    show = make_show()
+    make_episode(show, title="Out now")
+    make_episode(show, title="Next week", published_at=timezone.now() + timedelta(days=7))
+    make_episode(show, title="Being written", status=Episode.DRAFT)
+    editor = make_user(role=Team.EDITOR, shows=[show])
+
+    response = logged_in(editor).get(reverse("admin:episodes_episode_changelist"))
+    rows = {
+        episode.title: response.context["cl"].model_admin.state(episode)
+        for episode in response.context["cl"].result_list
+    }
+
+    assert rows == {"Out now": "Published", "Next week": "Scheduled", "Being written": "Draft"}
