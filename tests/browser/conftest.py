@@ -36,13 +36,29 @@ def browser():
         browser.close()
 
 
+DESKTOP = {"width": 1280, "height": 900}
+
+
 @pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    yield page
-    context.close()
+def new_page(browser):
+    """Open a page in a fresh context (another viewport, user or visitor); closed after the test."""
+    contexts = []
+
+    def open_page(viewport=DESKTOP):
+        context = browser.new_context(viewport=viewport)
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        return page
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def page(new_page):
+    return new_page()
 
 
 @pytest.fixture
@@ -50,9 +66,9 @@ def screenshot(page):
     """Save a full-page screenshot under test-artifacts/ and return its path."""
     ARTIFACTS.mkdir(exist_ok=True)
 
-    def take(name, target=None):
+    def take(name, target=None, *, full_page=True):
         path = ARTIFACTS / f"{name}.png"
-        (target or page).screenshot(path=str(path), full_page=True)
+        (target or page).screenshot(path=str(path), full_page=full_page)
         return path
 
     return take

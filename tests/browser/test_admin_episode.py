@@ -1,46 +1,19 @@
 """A producer drafts an episode in the admin with a real browser: CKEditor, autocomplete, upload."""
 
-import os
 import re
-from pathlib import Path
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from episodes.audio import tone_mp3
 from episodes.models import Episode, Team
 from people.models import Person
 from tests.factories import default_host, make_campaign, make_show, make_user, png_bytes
 
-# Playwright's sync API runs an event loop in this thread; the ORM calls here are plain and sync.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
 pytestmark = pytest.mark.browser
 
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
-
-@pytest.fixture
-def page():
-    ARTIFACTS.mkdir(exist_ok=True)
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport={"width": 1280, "height": 900})
-        page = context.new_page()
-        page.set_default_timeout(15_000)
-        yield page
-        browser.close()
-
-
-def test_producer_drafts_episode_with_editor_autocomplete_and_audio(live_server, page, tmp_path):
+def test_producer_drafts_episode_with_editor_autocomplete_and_audio(live_server, page, screenshot, tmp_path):
     show = make_show(title="Podcast.__init__", slug="podcast-init")
     tobias = Person.objects.create(name="Tobias Macey", slug="tobias-macey")
     Person.objects.create(name="Adam Paszke", slug="adam-paszke")
@@ -82,12 +55,12 @@ def test_producer_drafts_episode_with_editor_autocomplete_and_audio(live_server,
     page.locator("#sponsor_reads-0 .select2-selection").click()
     page.locator(".select2-search__field").fill("Lin")
     page.locator(".select2-results__option", has_text="Linode").click()
-    page.screenshot(path=ARTIFACTS / "admin-episode-add.png", full_page=True)
+    screenshot("admin-episode-add")
 
     page.click("input[name=_save]")
 
     expect(page.locator(".messagelist .success")).to_contain_text("was added successfully")
-    page.screenshot(path=ARTIFACTS / "admin-episode-saved.png", full_page=True)
+    screenshot("admin-episode-saved")
     episode = Episode.objects.get()
     assert (episode.title, episode.number, episode.status) == (
         "The Past, Present, and Future of Deep Learning In PyTorch",
@@ -108,16 +81,18 @@ def test_producer_drafts_episode_with_editor_autocomplete_and_audio(live_server,
     page.goto(f"{live_server.url}/admin/episodes/episode/{episode.pk}/change/")
     expect(page.locator(".field-audio_duration .readonly")).to_have_text("30 secs")
     expect(page.locator("#id_status option")).to_have_text(["Draft", "Ready for review"])
-    page.screenshot(path=ARTIFACTS / "admin-episode-change.png", full_page=True)
+    screenshot("admin-episode-change")
 
     page.goto(f"{live_server.url}/admin/")
     expect(page.locator("#recent-actions-module li")).to_have_text(
         ["Added: The Past, Present, and Future of Deep Learning In PyTorch Episode"]
     )
-    page.screenshot(path=ARTIFACTS / "admin-index.png", full_page=True)
+    screenshot("admin-index")
 
 
-def test_image_uploaded_from_editor_dialog_is_stored_under_the_show(live_server, page, tmp_path, media_root):
+def test_image_uploaded_from_editor_dialog_is_stored_under_the_show(
+    live_server, page, screenshot, tmp_path, media_root
+):
     show = make_show(title="Podcast.__init__", slug="podcast-init")
     make_user("producer", role=Team.PRODUCER, shows=[show])
     picture = tmp_path / "diagram.png"
@@ -139,6 +114,6 @@ def test_image_uploaded_from_editor_dialog_is_stored_under_the_show(live_server,
     expect(url_field).to_have_value(
         re.compile(r"^/media/editor-uploads/podcast-init/\d{4}/\d{2}/diagram.*\.png$")
     )
-    page.screenshot(path=ARTIFACTS / "admin-editor-image-upload.png")
+    screenshot("admin-editor-image-upload", full_page=False)
     stored = sorted(p.name for p in (media_root / "editor-uploads" / "podcast-init").rglob("*.png"))
     assert stored == ["diagram.png", "diagram_thumb.png"]

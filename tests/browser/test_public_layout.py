@@ -1,14 +1,11 @@
 """The public pages in Debian's Chromium, at a phone's and a desktop's width."""
 
 import io
-import os
 from datetime import UTC, date, datetime
-from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image, ImageDraw
-from playwright.sync_api import sync_playwright
 
 from episodes.models import Episode, Network
 from sponsors.models import Sponsor
@@ -26,21 +23,9 @@ from tests.factories import (
     sponsor_read,
 )
 
-# Playwright's sync API runs an event loop in this thread; the ORM calls here are safe.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 VIEWPORTS = {"phone": {"width": 375, "height": 800}, "desktop": {"width": 1280, "height": 900}}
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 
 def artwork(name, top, bottom, size=1400):
@@ -192,59 +177,43 @@ def network_pages(urls):
     }
 
 
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
 @pytest.mark.parametrize("viewport", list(VIEWPORTS))
 def test_public_pages_fit_the_screen_without_horizontal_scrolling(
-    live_server, browser, network_pages, viewport
+    live_server, new_page, screenshot, network_pages, viewport
 ):
-    ARTIFACTS.mkdir(exist_ok=True)
-    context = browser.new_context(viewport=VIEWPORTS[viewport])
-    page = context.new_page()
+    page = new_page(VIEWPORTS[viewport])
     widths = {}
     for name, path in network_pages.items():
         response = page.goto(live_server.url + path)
         assert response.status == 200
         page.wait_for_load_state("networkidle")
         widths[name] = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
-        page.screenshot(path=ARTIFACTS / f"public-{name}-{viewport}.png", full_page=True)
-    context.close()
+        screenshot(f"public-{name}-{viewport}", page)
 
     assert {name: scroll <= inner for name, (scroll, inner) in widths.items()} == dict.fromkeys(
         network_pages, True
     )
 
 
-def test_episode_page_uses_the_stylesheet_and_loads_artwork(live_server, browser, network_pages):
-    context = browser.new_context(viewport=VIEWPORTS["desktop"])
-    page = context.new_page()
+def test_episode_page_uses_the_stylesheet_and_loads_artwork(live_server, new_page, network_pages):
+    page = new_page(VIEWPORTS["desktop"])
     page.goto(live_server.url + network_pages["episode"])
     page.wait_for_load_state("networkidle")
 
     header_background = page.eval_on_selector(".site-header", "el => getComputedStyle(el).backgroundColor")
     artwork_loaded = page.eval_on_selector(".episode-header img", "img => img.complete && img.naturalWidth")
     audio_preload = page.eval_on_selector("#player audio", "el => el.preload")
-    context.close()
 
     assert header_background == "rgb(29, 35, 39)"
     assert artwork_loaded == 1400
     assert audio_preload == "none"
 
 
-def test_not_found_page_fits_a_phone(live_server, browser, urls):
-    ARTIFACTS.mkdir(exist_ok=True)
-    context = browser.new_context(viewport=VIEWPORTS["phone"])
-    page = context.new_page()
+def test_not_found_page_fits_a_phone(live_server, new_page, screenshot, urls):
+    page = new_page(VIEWPORTS["phone"])
     response = page.goto(live_server.url + "/shows/no-such-show/")
     widths = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
     heading = page.inner_text("h1")
-    page.screenshot(path=ARTIFACTS / "public-404-phone.png", full_page=True)
-    context.close()
+    screenshot("public-404-phone", page)
 
     assert (response.status, heading, widths[0] <= widths[1]) == (404, "This page is not here", True)

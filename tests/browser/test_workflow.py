@@ -5,11 +5,7 @@ Runs against the project's episode admin (Django's standard admin markup: field 
 select2 autocomplete, the workflow actions of ``episodes.admin_actions``).
 """
 
-import os
-from pathlib import Path
-
 import pytest
-from django.conf import settings
 from django.contrib import admin
 
 from episodes.audio import tone_mp3
@@ -17,38 +13,12 @@ from episodes.models import Episode, Team
 from podcastcms.sanitize import html_to_text
 from tests.factories import make_campaign, make_person, make_show, team_member
 
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 PASSWORD = "correct horse battery staple"
 
 
-@pytest.fixture
-def browser():
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-def screenshot(page, name):
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"workflow-{name}.png"), full_page=True)
-
-
-def log_in(browser, live_server, username):
-    page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+def log_in(page, live_server, username):
     page.goto(f"{live_server.url}/admin/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", PASSWORD)
@@ -90,7 +60,9 @@ def run_action(page, live_server, episode, action):
     return page.locator("ul.messagelist").inner_text()
 
 
-def test_producer_drafts_and_previews_editor_publishes_public_reads(live_server, browser, tmp_path):
+def test_producer_drafts_and_previews_editor_publishes_public_reads(
+    live_server, new_page, screenshot, tmp_path
+):
     if not admin.site.is_registered(Episode):
         pytest.skip("needs the episode admin")
     show = make_show(slug="podcast-init", title="Podcast.__init__")
@@ -103,7 +75,7 @@ def test_producer_drafts_and_previews_editor_publishes_public_reads(live_server,
     audio.write_bytes(tone_mp3(3))
 
     # The producer drafts the episode.
-    page = log_in(browser, live_server, producer.username)
+    page = log_in(new_page(), live_server, producer.username)
     page.goto(f"{live_server.url}/admin/episodes/episode/add/")
     if page.locator("#id_show").count():
         choose(page, "id_show", show.title, show.title)
@@ -124,7 +96,7 @@ def test_producer_drafts_and_previews_editor_publishes_public_reads(live_server,
     page.select_option(f"#id_{credit_row}-role", "guest")
     read_row = inline_row(page, "sponsor_reads")
     choose(page, f"id_{read_row}-campaign", "Linode", str(campaign))
-    screenshot(page, "1-producer-draft")
+    screenshot("workflow-1-producer-draft", page)
     page.click("input[name='_save']")
     page.wait_for_selector("ul.messagelist, .errornote")
     assert page.locator(".errornote, .errorlist").all_inner_texts() == []
@@ -139,7 +111,7 @@ def test_producer_drafts_and_previews_editor_publishes_public_reads(live_server,
     page.goto(f"{live_server.url}/admin/episodes/episode/{episode.pk}/change/")
     preview_href = page.locator("a[href*='/preview/']").first.get_attribute("href")
     # A guest with no account opens it (a fresh browser context: no session cookie).
-    preview = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    preview = new_page()
     preview.goto(live_server.url + preview_href)
     assert preview.get_by_role("heading", name=episode.title, exact=True).count() == 1
     assert preview.locator("meta[name='robots']").get_attribute("content").startswith("noindex")
@@ -154,32 +126,32 @@ def test_producer_drafts_and_previews_editor_publishes_public_reads(live_server,
         " audio.preload = 'metadata'; audio.load(); })"
     )
     assert round(duration) == 3
-    screenshot(preview, "2-preview")
+    screenshot("workflow-2-preview", preview)
     preview.context.close()
 
     # … and cannot publish it.
     message = run_action(page, live_server, episode, "publish_now")
-    screenshot(page, "3-producer-cannot-publish")
+    screenshot("workflow-3-producer-cannot-publish", page)
     episode.refresh_from_db()
     assert episode.status == Episode.DRAFT
     assert message is None or "Skipped" in message
     page.context.close()
 
     # The editor publishes it.
-    page = log_in(browser, live_server, editor.username)
+    page = log_in(new_page(), live_server, editor.username)
     message = run_action(page, live_server, episode, "publish_now")
-    screenshot(page, "4-editor-published")
+    screenshot("workflow-4-editor-published", page)
     assert message == f"Published: “{episode.title}”."
     episode.refresh_from_db()
     assert (episode.status, episode.published_by) == (Episode.PUBLISHED, editor)
     page.context.close()
 
     # An anonymous visitor reads it, at the address the preview link now leads to.
-    visitor = browser.new_context(viewport={"width": 390, "height": 844}).new_page()
+    visitor = new_page({"width": 390, "height": 844})
     visitor.goto(live_server.url + preview_href)
     assert visitor.url == f"{live_server.url}/shows/podcast-init/pytorch-episode-202/"
     assert visitor.get_by_role("heading", name=episode.title, exact=True).count() == 1
     assert "Adam Paszke" in visitor.content()
     assert "linode.com/podcastinit" in visitor.content()
     assert visitor.locator("meta[name='robots']").count() == 0
-    screenshot(visitor, "5-public-page")
+    screenshot("workflow-5-public-page", visitor)
