@@ -8,14 +8,14 @@ public page will show, and nothing else.
 
 from django.conf import settings
 from django.core import signing
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 
 from .models import Episode
-from .views import episode_page_context
+from .views import audio_file_response, episode_page_context
 
 SALT = "podcastcms.episodes.preview"
 
@@ -80,5 +80,4 @@ def episode_preview_audio(request, token, extension):
     episode = episode_for_token(token)
     if not episode.audio or episode.audio_extension != f".{extension}":
         raise Http404("No such audio file.")
-    response = FileResponse(episode.audio.open("rb"), content_type=episode.audio_mime_type or None)
-    return _keep_private(response)
+    return _keep_private(audio_file_response(request, episode))

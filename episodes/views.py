@@ -117,6 +117,11 @@ def audio(request, episode_id, revision, extension):
     episode = get_object_or_404(Episode.objects.published(), pk=episode_id)
     if not episode.audio or episode.audio_revision != revision or episode.audio_extension != f".{extension}":
         raise Http404("No such audio file.")
+    return audio_file_response(request, episode)
+
+
+def audio_file_response(request, episode):
+    """The episode's uploaded audio: whole, a byte range (206), or its headers for HEAD."""
     try:
         path = episode.audio.path
     except NotImplementedError:

@@ -79,6 +79,18 @@ def test_preview_audio_plays_draft_audio_through_token(client, episode):
     assert client.get(episode.enclosure_url).status_code == 404
 
 
+def test_preview_audio_answers_byte_ranges_for_seeking(client, episode):
+    audio_url = client.get(preview_path(episode)).context["audio_url"]
+    stored = episode.audio.open("rb").read()
+
+    response = client.get(audio_url, headers={"Range": "bytes=100-199"})
+
+    assert response.status_code == 206
+    assert response["Content-Range"] == f"bytes 100-199/{len(stored)}"
+    assert b"".join(response.streaming_content) == stored[100:200]
+    assert "no-store" in response["Cache-Control"]
+
+
 def test_preview_tampered_token_answers_404(client, episode):
     token = preview_token(episode)
     other = make_episode(episode.show, status=Episode.DRAFT, title="Another draft")
