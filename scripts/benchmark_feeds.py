@@ -17,6 +17,7 @@ import sys
 import tempfile
 import time
 import uuid
+import warnings
 from datetime import timedelta
 from pathlib import Path
 
@@ -25,6 +26,8 @@ sys.path.insert(0, str(ROOT))
 
 
 def setup_django():
+    # WhiteNoise warns about static files the benchmark never collects.
+    warnings.filterwarnings("ignore", message="No directory at")
     workdir = tempfile.mkdtemp(prefix="feed-benchmark-")
     if not os.environ.get("DATABASE_URL"):
         os.environ["DATABASE_URL"] = f"sqlite:///{workdir}/benchmark.sqlite3"
