@@ -105,8 +105,24 @@ class EpisodeAdminForm(forms.ModelForm):
 
     def clean(self):
         cleaned_data = super().clean()
-        status = cleaned_data.get("status")
+        stored = (
+            Episode.objects.filter(pk=self.instance.pk).values("show_id", "status").first()
+            if self.instance.pk
+            else None
+        )
+        # A read-only status is not posted: the stored one still applies.
+        status = cleaned_data.get("status", stored["status"] if stored else Episode.DRAFT)
         show = cleaned_data.get("show") or (self.instance.show if self.instance.show_id else None)
+        if stored and stored["status"] == Episode.PUBLISHED:
+            self.check_published_episode(stored, status, show)
+        if (
+            status != Episode.PUBLISHED
+            and cleaned_data.get("published_at")
+            and "published_at" in self.changed_data
+        ):
+            self.add_error(
+                "published_at", "A publication time applies to published episodes: choose Published."
+            )
         if show is None or can(self.user, "publish", show):
             if (
                 status == Episode.PUBLISHED
@@ -116,11 +132,27 @@ class EpisodeAdminForm(forms.ModelForm):
                 cleaned_data["published_at"] = timezone.now()
             return cleaned_data
         # The form may offer publishing because the user is an editor of another show.
-        if status == Episode.PUBLISHED and {"status", "show"} & set(self.changed_data):
+        if (
+            "status" in self.fields
+            and status == Episode.PUBLISHED
+            and {"status", "show"} & set(self.changed_data)
+        ):
             self.add_error("status", f"Only editors of {show} may publish its episodes.")
         if "published_at" in self.changed_data:
             self.add_error("published_at", f"Only editors of {show} may set the publication time.")
         return cleaned_data
+
+    def check_published_episode(self, stored, status, show):
+        """Moving a published episode takes it off one feed and onto another: publishing twice."""
+        moved = show is not None and show.pk != stored["show_id"]
+        if moved and not (can(self.user, "publish", stored["show_id"]) and can(self.user, "publish", show)):
+            self.add_error(
+                "show", "Only an editor of both shows may move a published episode to another show."
+            )
+        if status == Episode.REVIEW:
+            self.add_error(
+                "status", "This episode is published: choose Draft to unpublish it before a review."
+            )
 
 
 @admin.register(Episode)

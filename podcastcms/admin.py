@@ -21,6 +21,7 @@ from django.contrib.contenttypes import views as contenttype_views
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
+from django.db.models.constants import LOOKUP_SEP
 from django.http import Http404
 from django.urls import path, reverse
 from django.utils.text import capfirst
@@ -164,6 +165,21 @@ class ScopedRelationsMixin:
             if queryset is not None:
                 kwargs["queryset"] = queryset
         return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def lookup_allowed(self, lookup, value, request=None):
+        """Only the sidebar's own filters: any other lookup could probe rows the user cannot see."""
+        declared = {self.date_hierarchy} if getattr(self, "date_hierarchy", None) else set()
+        list_filter = self.get_list_filter(request) if request is not None else self.list_filter
+        for item in list_filter:
+            if isinstance(item, type) and issubclass(item, admin.SimpleListFilter):
+                declared.add(item.parameter_name)
+            elif isinstance(item, (list, tuple)):
+                declared.add(item[0])
+            else:
+                declared.add(item)
+        if lookup.split(LOOKUP_SEP)[0] not in declared:
+            return False
+        return super().lookup_allowed(lookup, value, request)
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if isinstance(db_field, models.ImageField):
