@@ -9,6 +9,7 @@ flattens into its tags.
 """
 
 import ipaddress
+import math
 import re
 import socket
 import threading
@@ -23,6 +24,8 @@ import feedparser.api
 MAX_FEED_BYTES = 50 * 1024 * 1024
 FETCH_TIMEOUT = 30  # seconds
 MAX_TEXT_BYTES = 4000  # Apple's limit for descriptions, in UTF-8 bytes
+# No episode runs a week; a longer duration is a typo or garbage, not a value to store.
+MAX_DURATION_SECONDS = 7 * 24 * 3600
 
 PODCAST_NAMESPACES = (
     "https://podcastindex.org/namespace/1.0",
@@ -184,7 +187,10 @@ class _PublicRedirectHandler(urllib.request.HTTPRedirectHandler):
 
 
 def parse_duration(value):
-    """Seconds from the forms feeds use: "1:02:03", "62:03", "3723", "3723.5"; None if unreadable."""
+    """Seconds from the forms feeds use: "1:02:03", "62:03", "3723", "3723.5"; None if empty.
+
+    ValueError for anything else, including non-finite numbers and durations over a week.
+    """
     value = (value or "").strip()
     if not value:
         return None
@@ -194,9 +200,12 @@ def parse_duration(value):
     seconds = 0.0
     for part in parts:
         number = float(part) if part.strip() else 0.0
-        if number < 0:
+        # float() also reads "inf", "nan" and "1e400" (infinite): none is a duration.
+        if not math.isfinite(number) or number < 0:
             raise ValueError(value)
         seconds = seconds * 60 + number
+    if seconds > MAX_DURATION_SECONDS:
+        raise ValueError(value)
     return round(seconds)
 
 

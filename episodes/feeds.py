@@ -66,6 +66,11 @@ def file_url(field_file):
     return absolute_url(field_file.url) if field_file else ""
 
 
+def artwork_url(obj):
+    """A show's or episode's artwork: the upload, else where an imported feed hosts it."""
+    return file_url(obj.artwork) or obj.artwork_url
+
+
 _SENTINEL_ID = 987654321
 
 
@@ -324,7 +329,7 @@ class FeedData:
         """Per-show values every item of that show repeats, computed once."""
         if show.pk not in self._shows:
             self._shows[show.pk] = {
-                "image": file_url(show.artwork),
+                "image": artwork_url(show),
                 "episode_url": url_template("episodes:episode", "episode_slug", show_slug=show.slug),
             }
         return self._shows[show.pk]
@@ -404,7 +409,7 @@ def episode_item(data, episode):
         "number": episode.number,
         "duration": episode.duration,
         "explicit": episode.explicit or show.explicit,
-        "image": file_url(episode.artwork) or info["image"],
+        "image": artwork_url(episode) or info["image"],
         # The notes were sanitised when saved (RichTextField); the rest is escaped above.
         "content_encoded": "".join(parts),
         "persons": episode_persons(data, episode),
@@ -532,7 +537,7 @@ class ShowFeed(Feed):
             "itunes_author": clean_text(show.author or show.owner_name),
             "owner_name": clean_text(show.owner_name),
             "owner_email": clean_text(show.owner_email),
-            "image": file_url(show.artwork),
+            "image": artwork_url(show),
             "category": show.category,
             "subcategory": show.subcategory,
             "explicit": show.explicit,

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, URLValidator
-from django.db import IntegrityError, transaction
+from django.db import DataError, IntegrityError, transaction
 from django.db.models import Count, Q
 from django.utils.text import slugify
 
@@ -505,6 +505,11 @@ class FeedImporter:
             except ValidationError as exc:
                 outcome = "skipped"
                 self.result.skipped.append((label, "; ".join(exc.messages)))
+            except (ValueError, OverflowError, DataError) as exc:
+                # A value the checks above let through but Python or the database cannot take
+                # (a number too large for its column, say): this item is skipped, not the feed.
+                outcome = "skipped"
+                self.result.skipped.append((label, f"a value could not be read or stored ({exc})"))
             else:
                 outcome = plan.outcome
                 getattr(self.result, outcome).append(label)

@@ -17,6 +17,7 @@ from podcastcms.validators import (
     read_audio_metadata,
     validate_audio_file,
     validate_image_file,
+    validate_transcript_file,
 )
 
 from .categories import APPLE_CATEGORIES, CATEGORY_CHOICES, SUBCATEGORY_CHOICES
@@ -39,8 +40,19 @@ def episode_artwork_path(episode, filename):
     return f"shows/{episode.show.slug}/episodes/artwork/{filename}"
 
 
+def random_file_name(filename):
+    """A name nobody can guess, keeping the upload's extension (which says its type)."""
+    return uuid.uuid4().hex + os.path.splitext(filename)[1].lower()
+
+
 def episode_audio_path(episode, filename):
-    return f"shows/{episode.show.slug}/episodes/audio/{filename}"
+    # Media URLs are public: a draft's audio must not be found by guessing the name it was uploaded as.
+    return f"shows/{episode.show.slug}/episodes/audio/{random_file_name(filename)}"
+
+
+def transcript_path(transcript, filename):
+    # As for audio: a draft's transcript must not be found by guessing its name.
+    return f"transcripts/{random_file_name(filename)}"
 
 
 class Network(models.Model):
@@ -518,7 +530,11 @@ class Transcript(models.Model):
         ("text/plain", "Plain text"),
     ]
     episode = models.ForeignKey(Episode, on_delete=models.CASCADE, related_name="transcripts")
-    file = models.FileField(upload_to="transcripts/", blank=True)
+    file = models.FileField(
+        upload_to=transcript_path,
+        blank=True,
+        help_text="UTF-8 text with the extension of its type (.vtt, .srt, .json, .html or .txt).",
+    )
     url = models.URLField(max_length=1000, blank=True)
     mime_type = models.CharField("type", max_length=64, choices=TYPE_CHOICES, default="text/vtt")
     language = models.CharField(max_length=16, blank=True)
@@ -533,6 +549,12 @@ class Transcript(models.Model):
     def clean(self):
         if not self.file and not self.url:
             raise ValidationError("Upload a transcript file or give its URL.")
+        if self.file:
+            # Here and not as a field validator: whether a file fits depends on the chosen type.
+            try:
+                validate_transcript_file(self.file, self.mime_type)
+            except ValidationError as exc:
+                raise ValidationError({"file": exc.error_list}) from None
 
 
 class Chapter(models.Model):

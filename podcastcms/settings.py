@@ -146,6 +146,9 @@ STORAGES = {
 if os.environ.get("AWS_STORAGE_BUCKET_NAME"):
     # S3-compatible object storage; django-storages reads the AWS_* variables itself.
     STORAGES["default"] = {"BACKEND": "storages.backends.s3.S3Storage"}
+    # Plain (public) object URLs by default: feeds are cached for hours and embed artwork URLs,
+    # and a presigned URL expires, leaving podcast apps and directories with broken images.
+    AWS_QUERYSTRING_AUTH = env_flag("AWS_QUERYSTRING_AUTH", default=False)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -3,10 +3,10 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path, re_path
 from django.views.generic import TemplateView
-from django.views.static import serve
 
 from episodes.sitemaps import EpisodeSitemap, HomeSitemap, ShowSitemap
 from people.sitemaps import PersonSitemap
+from podcastcms.media import serve_media
 
 sitemaps = {
     "home": HomeSitemap,
@@ -26,5 +26,5 @@ urlpatterns = [
 
 if settings.DEBUG:
     urlpatterns += [
-        re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
+        re_path(r"^media/(?P<path>.*)$", serve_media, {"document_root": settings.MEDIA_ROOT}),
     ]

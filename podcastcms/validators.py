@@ -1,5 +1,8 @@
 """Validation of uploaded files and bounded text, shared by every model that takes them."""
 
+import json
+import os
+import re
 import warnings
 
 from django.core.exceptions import ValidationError
@@ -22,6 +25,19 @@ AUDIO_MIME_TYPES = {
     ".flac": "audio/flac",
     ".wav": "audio/wav",
 }
+
+# podcast:transcript types and the file extensions an upload of each may have.
+TRANSCRIPT_EXTENSIONS = {
+    "text/vtt": (".vtt",),
+    "application/x-subrip": (".srt",),
+    "application/json": (".json",),
+    "text/html": (".html", ".htm"),
+    "text/plain": (".txt",),
+}
+# The whole transcript is read to check it; a real one is far smaller than this.
+MAX_TRANSCRIPT_BYTES = 20 * 1024 * 1024
+# WebVTT: an optional byte order mark, then "WEBVTT" alone or followed by a space, tab or newline.
+WEBVTT_SIGNATURE = re.compile(r"\ufeff?WEBVTT(?:[ \t\r\n]|$)")
 
 
 def validate_image_file(file):
@@ -132,3 +148,68 @@ class MaxBytesValidator:
 
     def __eq__(self, other):
         return isinstance(other, MaxBytesValidator) and other.limit == self.limit
+
+
+def validate_transcript_file(file, mime_type):
+    """Refuse a transcript whose name or content does not match the type it is served as.
+
+    Apps pick a parser by the declared type, and the file is served from our origin: a
+    ``.html`` file declared as WebVTT, or bytes that are not text, must not get through.
+    """
+    extensions = TRANSCRIPT_EXTENSIONS.get(mime_type)
+    if extensions is None:
+        raise ValidationError(
+            "“%(type)s” is not a transcript type we serve.",
+            code="transcript_type",
+            params={"type": mime_type},
+        )
+    extension = os.path.splitext(getattr(file, "name", "") or "")[1].lower()
+    if extension not in extensions:
+        raise ValidationError(
+            "A transcript of type %(type)s must be a %(expected)s file; this one is named “%(name)s”.",
+            code="transcript_extension",
+            params={
+                "type": mime_type,
+                "expected": " or ".join(extensions),
+                "name": os.path.basename(file.name or ""),
+            },
+        )
+    text = _read_utf8_text(file)
+    if mime_type == "application/json":
+        try:
+            json.loads(text)
+        except ValueError as exc:
+            raise ValidationError(
+                "This JSON transcript is not valid JSON (%(reason)s).",
+                code="transcript_json",
+                params={"reason": exc},
+            ) from None
+    if mime_type == "text/vtt" and not WEBVTT_SIGNATURE.match(text):
+        raise ValidationError(
+            "A WebVTT transcript must start with the line “WEBVTT”.", code="transcript_webvtt"
+        )
+
+
+def _read_utf8_text(file):
+    """The whole file as text; ValidationError when it is too large or not UTF-8."""
+    if file.size is not None and file.size > MAX_TRANSCRIPT_BYTES:
+        raise ValidationError(
+            "This transcript is larger than %(limit)s MB.",
+            code="transcript_too_large",
+            params={"limit": MAX_TRANSCRIPT_BYTES // (1024 * 1024)},
+        )
+    position = file.tell() if hasattr(file, "tell") else None
+    try:
+        file.seek(0)
+        data = file.read(MAX_TRANSCRIPT_BYTES + 1)
+    finally:
+        if position is not None:
+            file.seek(position)
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ValidationError(
+            "Transcripts must be UTF-8 text; this file is not (byte %(position)s).",
+            code="transcript_encoding",
+            params={"position": exc.start},
+        ) from None

@@ -77,9 +77,7 @@ def test_published_episode_set_to_review_gets_a_form_error(shows):
     episode = make_episode(alpha)
     editor = make_user(role=Team.EDITOR, shows=[alpha])
 
-    response = logged_in(editor).post(
-        change_url(episode), episode_post_data(episode, status=Episode.REVIEW)
-    )
+    response = logged_in(editor).post(change_url(episode), episode_post_data(episode, status=Episode.REVIEW))
 
     episode.refresh_from_db()
     assert response.status_code == 200

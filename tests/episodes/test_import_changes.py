@@ -3,7 +3,9 @@
 import datetime
 
 import pytest
+from django.db import DataError
 
+from episodes import importer
 from episodes.feedreader import parse_duration, truncate_utf8
 from episodes.importer import FeedImportError, import_feed
 from episodes.models import Episode, Show, Transcript
@@ -253,10 +255,74 @@ def test_parse_duration_reads_every_form_feeds_use(value, seconds):
     assert parse_duration(value) == seconds
 
 
-@pytest.mark.parametrize("value", ["1:2:3:4", "abc", "-5", "12 minutes"])
+@pytest.mark.parametrize(
+    "value",
+    [
+        "1:2:3:4",
+        "abc",
+        "-5",
+        "12 minutes",
+        "inf",
+        "-inf",
+        "nan",
+        "1e400",
+        "1:inf",
+        "nan:00",
+        "1e12",
+        "168:00:01",
+    ],
+)
 def test_parse_duration_refuses_what_is_not_a_duration(value):
     with pytest.raises(ValueError):
         parse_duration(value)
+
+
+def test_parse_duration_accepts_up_to_a_week():
+    assert parse_duration("168:00:00") == 7 * 24 * 3600
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("duration", ["inf", "nan", "1e400"])
+def test_item_with_non_finite_duration_is_imported_without_one_and_a_warning(duration):
+    feed = rss_document(
+        rss_item("Endless", guid="g-1", audio_url="https://cdn.example.com/1.mp3", itunes__duration=duration),
+        rss_item("Normal", guid="g-2", audio_url="https://cdn.example.com/2.mp3", itunes__duration="1:00"),
+    )
+
+    result = import_feed(feed)
+
+    assert result.created == ["Endless", "Normal"]
+    assert result.skipped == []
+    assert f"“Endless”: duration “{duration}” is unreadable and was left empty." in result.warnings
+    assert dict(Episode.objects.values_list("guid", "duration")) == {"g-1": None, "g-2": 60}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "error", [OverflowError("int too large"), ValueError("bad value"), DataError("value out of range")]
+)
+def test_item_whose_value_python_or_the_database_refuses_is_skipped_and_the_rest_imported(monkeypatch, error):
+    # No real value reaches this any more (the readers refuse them first); this stands in for
+    # the next one that does, e.g. a number the database column cannot hold.
+    def enclosure_length(value):
+        if value == "999":
+            raise error
+        return int(value)
+
+    monkeypatch.setattr(importer, "_non_negative_int", enclosure_length)
+    feed = rss_document(
+        rss_item("First", guid="g-1", audio_url="https://cdn.example.com/1.mp3"),
+        rss_item("Broken", guid="g-2", audio_url="https://cdn.example.com/2.mp3", length="999"),
+        rss_item("Last", guid="g-3", audio_url="https://cdn.example.com/3.mp3"),
+    )
+    seen = []
+
+    result = import_feed(feed, progress=lambda *args: seen.append(args))
+
+    assert result.created == ["First", "Last"]
+    assert result.skipped == [("Broken", f"a value could not be read or stored ({error})")]
+    assert seen == [(1, 3, "created", "First"), (2, 3, "skipped", "Broken"), (3, 3, "created", "Last")]
+    assert sorted(Episode.objects.values_list("guid", flat=True)) == ["g-1", "g-3"]
 
 
 def test_truncate_utf8_cuts_on_a_character_boundary():

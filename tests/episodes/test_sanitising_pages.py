@@ -138,3 +138,22 @@ def test_javascript_urls_in_link_fields_never_become_links(client):
     assert episode_page.by_id("picks").text == f"Picks {guest.name} Hostile pick"
     assert episode_page.by_id("music").text == "The intro and outro music is from Music / CC BY"
     assert episode_page.by_id("sponsors").find_all("a") == []
+
+
+def test_javascript_audio_url_never_reaches_the_player(client):
+    show = make_show(slug="player")
+    make_episode(show, slug="hostile-audio")
+    make_episode(show, slug="fine-audio", external_audio_url="https://cdn.example.com/fine.mp3")
+    # Written around validation, as a shell session or an import could.
+    Episode.objects.filter(slug="hostile-audio").update(external_audio_url="javascript:alert(1)")
+
+    hostile = client.get("/shows/player/hostile-audio/").content.decode()
+    fine = parse(client.get("/shows/player/fine-audio/").content)
+
+    assert_no_active_content(hostile)
+    assert parse(hostile).by_id("player") is None
+    assert fine.find_all("audio")[0].attrs["src"] == "https://cdn.example.com/fine.mp3"
+    assert [a.attrs["href"] for a in fine.by_id("player").find_all("a")] == [
+        "https://cdn.example.com/fine.mp3",
+        "https://cdn.example.com/fine.mp3",
+    ]
