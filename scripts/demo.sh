@@ -6,6 +6,8 @@ venv="${VENV:-.venv}"
 port="${PORT:-8000}"
 password="${DEMO_PASSWORD:-demo-password}"
 export DJANGO_DEBUG="${DJANGO_DEBUG:-1}"
+# Feeds and new shows' podcast:guid use the address the demo is served at.
+export SITE_URL="${SITE_URL:-http://127.0.0.1:$port}"
 
 scripts/bootstrap.sh requirements.txt
 echo "==> Preparing the database (${DATABASE_URL:-SQLite: db.sqlite3})"
