@@ -61,6 +61,7 @@ def import_feed_view(request):
     if not is_network_admin(request.user):
         raise PermissionDenied
     result = None
+    item_log = []  # (position, outcome, title) of every item, in feed order
     form = ImportFeedForm(request.POST, request.FILES) if request.method == "POST" else ImportFeedForm()
     if form.is_bound and form.is_valid():
         try:
@@ -70,6 +71,9 @@ def import_feed_view(request):
                 show_slug=show.slug if show else None,
                 allow_locked=form.cleaned_data["allow_locked"],
                 source_url=form.cleaned_data.get("feed_url") or "",
+                progress=lambda index, total, outcome, title: item_log.append(
+                    (f"{index}/{total}", outcome, title)
+                ),
             )
         except FeedImportError as exc:
             form.add_error(None, f"{exc} Nothing was imported.")
@@ -78,6 +82,7 @@ def import_feed_view(request):
         "title": "Import a show from its feed",
         "form": form,
         "result": result,
+        "item_log": item_log if result else [],
         "show_admin_url": _show_admin_url(result.show) if result else "",
     }
     return render(request, "admin/episodes/import_feed.html", context)

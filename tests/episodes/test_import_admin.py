@@ -46,6 +46,8 @@ def test_uploading_a_feed_imports_it_and_shows_the_summary(client, superuser):
     content = response.content.decode()
     assert "Imported “Uploaded Show” (uploaded-show)" in content
     assert '<td class="import-created">2</td>' in content
+    assert response.context["item_log"] == [("1/2", "created", "Admin one"), ("2/2", "created", "Admin two")]
+    assert '<li class="import-item import-item--created">[2/2] created: Admin two</li>' in content
     assert list(Episode.objects.order_by("guid").values_list("guid", "show__slug")) == [
         ("a-1", "uploaded-show"),
         ("a-2", "uploaded-show"),
@@ -53,6 +55,7 @@ def test_uploading_a_feed_imports_it_and_shows_the_summary(client, superuser):
 
     again = client.post(URL, {"feed_file": upload()})
     assert '<td class="import-unchanged">2</td>' in again.content.decode()
+    assert [outcome for _, outcome, _ in again.context["item_log"]] == ["unchanged", "unchanged"]
     assert Episode.objects.count() == 2
 
 
