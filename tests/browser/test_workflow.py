@@ -6,7 +6,6 @@ select2 autocomplete, the workflow actions of ``episodes.admin_actions``).
 """
 
 import pytest
-from django.contrib import admin
 
 from episodes.audio import tone_mp3
 from episodes.models import Episode, Team
@@ -63,8 +62,6 @@ def run_action(page, live_server, episode, action):
 def test_producer_drafts_and_previews_editor_publishes_public_reads(
     live_server, new_page, screenshot, tmp_path
 ):
-    if not admin.site.is_registered(Episode):
-        pytest.skip("needs the episode admin")
     show = make_show(slug="podcast-init", title="Podcast.__init__")
     make_person(name="Adam Paszke", slug="adam-paszke")
     make_person(name="Adam Smith", slug="adam-smith")
@@ -77,19 +74,14 @@ def test_producer_drafts_and_previews_editor_publishes_public_reads(
     # The producer drafts the episode.
     page = log_in(new_page(), live_server, producer.username)
     page.goto(f"{live_server.url}/admin/episodes/episode/add/")
-    if page.locator("#id_show").count():
-        choose(page, "id_show", show.title, show.title)
+    choose(page, "id_show", show.title, show.title)
     page.fill("#id_title", "PyTorch: Fast Differentiable Dynamic Graphs In Python")
     # Leaving the title fills the slug from it (the admin's prepopulated field); then replace it.
     page.locator("#id_title").press("Tab")
     page.fill("#id_slug", "pytorch-episode-202")
     page.fill("#id_summary", "An interview with Adam Paszke about PyTorch.")
-    editor_body = page.frame_locator("#cke_id_show_notes iframe").locator("body")
-    if page.locator("#cke_id_show_notes").count():
-        editor_body.click()
-        page.keyboard.type("How did you get involved with PyTorch?")
-    else:
-        page.fill("#id_show_notes", "<p>How did you get involved with PyTorch?</p>")
+    page.frame_locator("#cke_id_show_notes iframe").locator("body").click()
+    page.keyboard.type("How did you get involved with PyTorch?")
     page.set_input_files("#id_audio", str(audio))
     credit_row = inline_row(page, "credits")
     choose(page, f"id_{credit_row}-person", "Pasz", "Adam Paszke")
@@ -134,7 +126,7 @@ def test_producer_drafts_and_previews_editor_publishes_public_reads(
     screenshot("workflow-3-producer-cannot-publish", page)
     episode.refresh_from_db()
     assert episode.status == Episode.DRAFT
-    assert message is None or "Skipped" in message
+    assert message is None  # publishing is not among a producer's actions
     page.context.close()
 
     # The editor publishes it.
