@@ -155,8 +155,16 @@ class EpisodeAdminForm(forms.ModelForm):
             )
 
 
+class FeedCheckField:
+    """A read-only field listing what the feed lint finds on the object."""
+
+    @admin.display(description="feed check")
+    def feed_check(self, obj):
+        return lint_feed_check(obj)
+
+
 @admin.register(Episode)
-class EpisodeAdmin(ShowScopedAdmin, admin.ModelAdmin):
+class EpisodeAdmin(FeedCheckField, ShowScopedAdmin, admin.ModelAdmin):
     # Producers draft and edit; deleting an episode takes it off the feed, as unpublishing does.
     delete_action = "publish"
     form = EpisodeAdminForm
@@ -227,10 +235,6 @@ class EpisodeAdmin(ShowScopedAdmin, admin.ModelAdmin):
     @admin.display(description="preview link")
     def preview(self, obj):
         return preview_link(obj)
-
-    @admin.display(description="feed check")
-    def feed_check(self, obj):
-        return lint_feed_check(obj) if obj is not None and obj.pk else "Checked once the episode is saved."
 
     @admin.display(description="status", ordering="status")
     def state(self, obj):
@@ -316,7 +320,7 @@ class AnnouncementInline(ShowScopedInline, admin.StackedInline):
 
 
 @admin.register(Show)
-class ShowAdmin(ShowScopedAdmin, admin.ModelAdmin):
+class ShowAdmin(FeedCheckField, ShowScopedAdmin, admin.ModelAdmin):
     show_path = None
     edit_action = add_action = delete_action = "manage"
     list_display = ["title", "slug", "is_public", "category", "show_type"]
@@ -350,10 +354,6 @@ class ShowAdmin(ShowScopedAdmin, admin.ModelAdmin):
     ]
     inlines = [ShowHostInline, AnnouncementInline]
     view_on_site = True
-
-    @admin.display(description="feed check")
-    def feed_check(self, obj):
-        return lint_feed_check(obj) if obj is not None and obj.pk else "Checked once the show is saved."
 
     def has_add_permission(self, request):
         return is_network_admin(request.user)

@@ -26,7 +26,7 @@ from podcastcms.validators import AUDIO_MIME_TYPES
 from sponsors.models import Campaign, SponsorRead
 
 from .caching import Validators, conditional_feed_response, network_state, show_feed_state
-from .models import Chapter, Episode, Network, Show, Soundbite, Transcript, podcast_guid_for_url
+from .models import Chapter, Episode, Network, Show, Soundbite, Transcript
 
 ITUNES_NS = "http://www.itunes.com/dtds/podcast-1.0.dtd"
 CONTENT_NS = "http://purl.org/rss/1.0/modules/content/"
@@ -467,9 +467,7 @@ def remote_item(show, medium=None, title=False):
 
 
 def network_guid(network):
-    return str(
-        network.podcast_guid or podcast_guid_for_url(settings.SITE_URL + reverse("episodes:publisher-feed"))
-    )
+    return str(network.feed_guid())
 
 
 def publisher_item(network):

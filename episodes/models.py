@@ -84,9 +84,13 @@ class Network(models.Model):
         return self.name
 
     def save(self, *args, **kwargs):
-        if self.podcast_guid is None:
-            self.podcast_guid = podcast_guid_for_url(settings.SITE_URL + reverse("episodes:publisher-feed"))
+        self.podcast_guid = self.feed_guid()
         super().save(*args, **kwargs)
+
+    def feed_guid(self):
+        """The network's podcast:guid: the stored one, or the one its publisher feed URL gives."""
+        publisher_feed_url = settings.SITE_URL + reverse("episodes:publisher-feed")
+        return self.podcast_guid or podcast_guid_for_url(publisher_feed_url)
 
     @classmethod
     def load(cls):
