@@ -20,7 +20,7 @@ from podcastcms.validators import (
     validate_transcript_file,
 )
 
-from .categories import APPLE_CATEGORIES, CATEGORY_CHOICES, SUBCATEGORY_CHOICES
+from .feeds.categories import APPLE_CATEGORIES, CATEGORY_CHOICES, SUBCATEGORY_CHOICES
 
 # The namespace the Podcasting 2.0 spec fixes for deriving podcast:guid from a feed URL.
 PODCAST_GUID_NAMESPACE = uuid.UUID("ead4c236-bf58-58c6-a2c6-a6b28d128cb6")

@@ -1,6 +1,7 @@
 from django.urls import path
 
-from . import feeds, preview, views
+from . import preview, views
+from .feeds import rss as feeds
 
 app_name = "episodes"
 

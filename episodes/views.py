@@ -17,7 +17,7 @@ from django.utils import timezone
 from people.models import Credit, Pick, ShowHost
 from sponsors.models import SponsorRead
 
-from .feeds import TRANSCRIPT_EXTENSIONS
+from .feeds.rss import TRANSCRIPT_EXTENSIONS
 from .models import Episode, Show, Transcript
 
 EPISODES_PER_PAGE = 20

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from podcastcms.admin import NetworkWideAdmin
+from episodes.scoped_admin import NetworkWideAdmin
 
 from .models import Person, PersonLink
 

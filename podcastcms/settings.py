@@ -40,7 +40,7 @@ CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 SITE_URL = os.environ.get("SITE_URL", "http://localhost:8000").rstrip("/")
 
 INSTALLED_APPS = [
-    "podcastcms.apps.PodcastAdminConfig",
+    "episodes.apps.PodcastAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -81,7 +81,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "podcastcms.context_processors.network",
+                "episodes.context_processors.network",
             ],
         },
     },
@@ -190,7 +190,7 @@ LOGIN_URL = "admin:login"
 # How long a draft's preview link keeps working, in seconds (default: seven days).
 PODCASTCMS_PREVIEW_MAX_AGE = int(os.environ.get("PODCASTCMS_PREVIEW_MAX_AGE", str(7 * 24 * 3600)))
 
-# No page of ours is framed, except the editor's upload answer (podcastcms.uploads).
+# No page of ours is framed, except the editor's upload answer (episodes.uploads).
 X_FRAME_OPTIONS = "DENY"
 if not DEBUG:
     SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -17,7 +17,7 @@ sitemaps = {
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("ckeditor/", include("podcastcms.uploads")),
+    path("ckeditor/", include("episodes.uploads")),
     path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
     path("robots.txt", TemplateView.as_view(template_name="robots.txt", content_type="text/plain")),
     path("people/", include("people.urls")),

@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from episodes.access import is_network_admin, shows_for
-from podcastcms.admin import NetworkWideAdmin, ShowListFilter
+from episodes.scoped_admin import NetworkWideAdmin, ShowListFilter
 
 from .models import Campaign, Sponsor
 

@@ -2,7 +2,7 @@
 
 Runs against the project's episode admin (Django's standard admin markup: field ids such as
 ``id_title``, inline prefixes named after the related names ``credits`` and ``sponsor_reads``,
-select2 autocomplete, the workflow actions of ``episodes.admin_actions``).
+select2 autocomplete, the workflow actions of ``episodes.admin.actions``).
 """
 
 import pytest

@@ -5,7 +5,7 @@ from django.contrib.messages.storage.fallback import FallbackStorage
 from django.contrib.sessions.backends.cache import SessionStore
 from django.test import RequestFactory
 
-from episodes import admin_actions
+from episodes.admin import actions as admin_actions
 from episodes.models import Episode, PublicationRecord, Team
 from tests.factories import make_episode, make_show, team_member
 

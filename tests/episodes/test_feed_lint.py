@@ -11,7 +11,7 @@ from django.core.management.base import CommandError
 from django.utils.safestring import SafeString
 from PIL import Image
 
-from episodes.lint import ERROR, WARNING, Finding, feed_check, lint_episode, lint_show
+from episodes.feeds.lint import ERROR, WARNING, Finding, feed_check, lint_episode, lint_show
 from episodes.models import Episode, Show
 from tests.factories import image_upload, make_episode, make_show
 

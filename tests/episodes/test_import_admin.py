@@ -153,7 +153,7 @@ def test_redirect_from_a_public_url_to_a_private_one_is_refused():
     """The redirect check itself, without the public internet: a redirect to loopback is refused."""
     import urllib.request
 
-    from episodes.feedreader import FeedImportError, _PublicRedirectHandler
+    from episodes.imports.feedreader import FeedImportError, _PublicRedirectHandler
 
     request = urllib.request.Request("https://feeds.example.com/feed.xml")
     with pytest.raises(FeedImportError) as error:

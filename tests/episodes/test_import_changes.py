@@ -5,9 +5,9 @@ import datetime
 import pytest
 from django.db import DataError
 
-from episodes import importer
-from episodes.feedreader import parse_duration, truncate_utf8
-from episodes.importer import FeedImportError, import_feed
+from episodes.imports import importer
+from episodes.imports.feedreader import parse_duration, truncate_utf8
+from episodes.imports.importer import FeedImportError, import_feed
 from episodes.models import Episode, Show, Transcript
 from people.models import Credit, Person
 from tests.factories import make_episode, make_show, rss_document, rss_item, shared_feed

@@ -2,8 +2,8 @@
 
 import pytest
 
-from episodes.feedreader import MAX_FEED_BYTES, FeedImportError, read_source
-from episodes.importer import import_feed
+from episodes.imports.feedreader import MAX_FEED_BYTES, FeedImportError, read_source
+from episodes.imports.importer import import_feed
 from episodes.models import Episode, Show, Transcript
 from people.models import Credit, Person
 from tests.factories import rss_document, rss_item, shared_feed

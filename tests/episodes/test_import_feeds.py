@@ -7,7 +7,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from episodes.importer import FeedLockedError, import_feed
+from episodes.imports.importer import FeedLockedError, import_feed
 from episodes.models import Episode, Show, Transcript
 from people.models import Credit, Person, ShowHost
 from tests.factories import shared_feed
@@ -284,7 +284,7 @@ def test_import_of_138_items_is_fast():
 
 
 def test_podcast_handlers_keep_feedparsers_own_keys_and_leave_feedparser_unchanged():
-    from episodes.feedreader import parse_feed
+    from episodes.imports.feedreader import parse_feed
 
     data = shared_feed("pc20rss.xml").read_bytes()
 

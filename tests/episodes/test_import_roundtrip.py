@@ -2,7 +2,7 @@
 
 import pytest
 
-from episodes.importer import import_feed
+from episodes.imports.importer import import_feed
 from episodes.models import Episode, Show
 from people.models import Credit, ShowHost
 from tests.factories import shared_feed

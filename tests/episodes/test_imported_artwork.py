@@ -4,7 +4,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from episodes.lint import WARNING, lint_episode, lint_show
+from episodes.feeds.lint import WARNING, lint_episode, lint_show
 from tests.factories import image_upload, make_episode, make_show
 from tests.html import parse
 

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from episodes.feedreader import FeedImportError, read_source
-from episodes.importer import import_feed
+from episodes.imports.feedreader import FeedImportError, read_source
+from episodes.imports.importer import import_feed
 
 
 class Command(BaseCommand):

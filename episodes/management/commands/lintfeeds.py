@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from episodes.lint import lint_show
+from episodes.feeds.lint import lint_show
 from episodes.models import Show
 
 

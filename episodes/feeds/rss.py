@@ -20,13 +20,12 @@ from django.utils import timezone
 from django.utils.feedgenerator import Enclosure, Rss201rev2Feed, rfc2822_date
 from django.utils.xmlutils import SimplerXMLGenerator
 
+from episodes.feeds.caching import Validators, conditional_feed_response, network_state, show_feed_state
+from episodes.models import Chapter, Episode, Network, Show, Soundbite, Transcript
 from people.models import Credit, Person, ShowHost
 from podcastcms.sanitize import html_to_text
 from podcastcms.validators import AUDIO_MIME_TYPES
 from sponsors.models import Campaign, SponsorRead
-
-from .caching import Validators, conditional_feed_response, network_state, show_feed_state
-from .models import Chapter, Episode, Network, Show, Soundbite, Transcript
 
 ITUNES_NS = "http://www.itunes.com/dtds/podcast-1.0.dtd"
 CONTENT_NS = "http://purl.org/rss/1.0/modules/content/"

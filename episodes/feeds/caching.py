@@ -100,7 +100,7 @@ class PreparedQuery:
 
 
 def _show_state_query(slug, now):
-    from .models import Episode, Network, Show
+    from episodes.models import Episode, Network, Show
 
     latest = (
         Episode.objects.filter(show=OuterRef("pk"), status=Episode.PUBLISHED, published_at__lte=now)
@@ -124,7 +124,7 @@ def _show_state_query(slug, now):
 
 
 def _network_state_query(slug, now):
-    from .models import Episode, Network, Show
+    from episodes.models import Episode, Network, Show
 
     latest = Episode.objects.published(now=now).order_by("-published_at").values("published_at")[:1]
     shows_changed = Show.objects.order_by("-content_changed_at").values("content_changed_at")[:1]
@@ -147,7 +147,7 @@ def show_feed_state(show_slug, now=None):
 
 def network_state(now=None):
     """The one query the network feeds cost before their body is needed."""
-    from .models import Network
+    from episodes.models import Network
 
     now = now or timezone.now()
     rows = NETWORK_STATE.run(now=now)
@@ -212,7 +212,7 @@ def touch_shows(shows_filter):
     The signals below call it on every save and delete; code that changes feed content with
     ``QuerySet.update()`` or ``bulk_create()`` (which send no signals) must call it too.
     """
-    from .models import Show
+    from episodes.models import Show
 
     Show.objects.filter(pk__in=Show.objects.filter(shows_filter).values("pk")).update(
         content_changed_at=timezone.now()
@@ -220,7 +220,7 @@ def touch_shows(shows_filter):
 
 
 def touch_network():
-    from .models import Network
+    from episodes.models import Network
 
     Network.objects.update(content_changed_at=timezone.now())
 
@@ -241,7 +241,7 @@ def _network_changed(sender, instance, raw=False, **kwargs):
 def _episode_saving(sender, instance, raw=False, **kwargs):
     if raw:
         return
-    from .models import Episode
+    from episodes.models import Episode
 
     # An episode moved to another show leaves its old show's feed too.
     previous = Episode.objects.filter(pk=instance.pk).values_list("show_id", flat=True) if instance.pk else []
@@ -278,10 +278,9 @@ def _sponsor_changed(sender, instance, raw=False, **kwargs):
 
 
 def connect_signals():
+    from episodes.models import Chapter, Episode, Network, Show, Soundbite, Transcript
     from people.models import Credit, Person, ShowHost
     from sponsors.models import Campaign, Sponsor, SponsorRead
-
-    from .models import Chapter, Episode, Network, Show, Soundbite, Transcript
 
     uid = "feeds-last-change"
     post_save.connect(_show_changed, sender=Show, dispatch_uid=uid)

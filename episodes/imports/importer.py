@@ -19,13 +19,12 @@ from django.db import DataError, IntegrityError, transaction
 from django.db.models import Count, Q
 from django.utils.text import slugify
 
+from episodes.feeds.categories import APPLE_CATEGORIES
+from episodes.imports.feedreader import FeedImportError, parse_duration, read_feed, truncate_utf8
+from episodes.models import Episode, Show, Transcript, podcast_guid_for_url
 from people.models import Credit, Person, ShowHost
 from people.taxonomy import group_for_role
 from podcastcms.sanitize import html_to_text, sanitize_html
-
-from .categories import APPLE_CATEGORIES
-from .feedreader import FeedImportError, parse_duration, read_feed, truncate_utf8
-from .models import Episode, Show, Transcript, podcast_guid_for_url
 
 # Apple's former category names, still found in older feeds, and where they went.
 LEGACY_CATEGORIES = {

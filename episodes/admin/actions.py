@@ -10,8 +10,8 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.html import format_html
 
-from . import access, services
-from .models import EpisodeSlugHistory, PublicationRecord
+from episodes import access, services
+from episodes.models import EpisodeSlugHistory, PublicationRecord
 
 
 def _apply(modeladmin, request, queryset, change, done_message):

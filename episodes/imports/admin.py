@@ -6,10 +6,10 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 from django.urls import NoReverseMatch, path, reverse
 
-from .access import is_network_admin
-from .feedreader import MAX_FEED_BYTES, FeedImportError, read_source
-from .importer import import_feed
-from .models import Show
+from episodes.access import is_network_admin
+from episodes.imports.feedreader import MAX_FEED_BYTES, FeedImportError, read_source
+from episodes.imports.importer import import_feed
+from episodes.models import Show
 
 
 class ImportFeedForm(forms.Form):

@@ -14,9 +14,8 @@ from django.template.loader import render_to_string
 from django.utils.html import format_html
 from PIL import Image, UnidentifiedImageError
 
+from episodes.feeds.categories import APPLE_CATEGORIES
 from podcastcms.validators import AUDIO_MIME_TYPES
-
-from .categories import APPLE_CATEGORIES
 
 ERROR = "error"
 WARNING = "warning"
@@ -289,7 +288,7 @@ def lint_enclosure(episode):
 
 
 def lint_object(obj):
-    from .models import Episode, Show
+    from episodes.models import Episode, Show
 
     if isinstance(obj, Show):
         return lint_show(obj)

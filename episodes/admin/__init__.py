@@ -2,26 +2,17 @@ from django import forms
 from django.contrib import admin
 from django.utils import timezone
 
-from people.models import Credit, Pick, ShowHost
-from podcastcms.admin import (
-    NetworkAdminOnly,
-    ShowListFilter,
-    ShowScopedAdmin,
-    ShowScopedInline,
-)
-from sponsors.models import SponsorRead
-
-from . import services
-from .access import can, is_network_admin
-from .admin_actions import (
+from episodes import services
+from episodes.access import can, is_network_admin
+from episodes.admin.actions import (
     WORKFLOW_ACTIONS,
     EpisodeSlugHistoryInline,
     PublicationRecordInline,
     preview_link,
 )
-from .admin_import import import_feed_urls
-from .lint import feed_check as lint_feed_check
-from .models import (
+from episodes.feeds.lint import feed_check as lint_feed_check
+from episodes.imports.admin import import_feed_urls
+from episodes.models import (
     Announcement,
     Chapter,
     Episode,
@@ -32,6 +23,14 @@ from .models import (
     Team,
     Transcript,
 )
+from episodes.scoped_admin import (
+    NetworkAdminOnly,
+    ShowListFilter,
+    ShowScopedAdmin,
+    ShowScopedInline,
+)
+from people.models import Credit, Pick, ShowHost
+from sponsors.models import SponsorRead
 
 
 class CreditInline(ShowScopedInline, admin.TabularInline):

@@ -1,0 +1,1 @@
+"""Feeds: the RSS we publish (``rss``), their validators and cache (``caching``), the lint."""

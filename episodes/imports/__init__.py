@@ -1,0 +1,1 @@
+"""Moving shows in: reading a feed (``feedreader``), writing it (``importer``), the admin page."""
