@@ -18,6 +18,7 @@ from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import OuterRef, Q, Subquery
 from django.db.models.signals import post_delete, post_save, pre_save
+from django.dispatch import Signal
 from django.http import HttpResponse, HttpResponseNotAllowed
 from django.utils import timezone
 from django.utils.http import http_date, parse_http_date_safe
@@ -206,6 +207,12 @@ def accepts_gzip(request):
 # Bumping the change times -------------------------------------------------------------------
 
 
+feeds_changed = Signal()
+"""Sent after a change that feeds show has been recorded, with ``show_ids`` (the primary keys of
+the shows whose feed changed) or ``network=True`` (the network feeds changed). Receivers that reach
+outside the process (hubs, pings, webhooks) act in ``transaction.on_commit``."""
+
+
 def touch_shows(shows_filter):
     """Record a feed-visible change on the shows matching ``shows_filter`` (a Q).
 
@@ -214,15 +221,18 @@ def touch_shows(shows_filter):
     """
     from episodes.models import Show
 
-    Show.objects.filter(pk__in=Show.objects.filter(shows_filter).values("pk")).update(
-        content_changed_at=timezone.now()
-    )
+    show_ids = list(Show.objects.filter(shows_filter).values_list("pk", flat=True).distinct())
+    if not show_ids:
+        return
+    Show.objects.filter(pk__in=show_ids).update(content_changed_at=timezone.now())
+    feeds_changed.send(sender=Show, show_ids=show_ids, network=False)
 
 
 def touch_network():
     from episodes.models import Network
 
     Network.objects.update(content_changed_at=timezone.now())
+    feeds_changed.send(sender=Network, show_ids=[], network=True)
 
 
 def _show_changed(sender, instance, raw=False, **kwargs):
