@@ -1,9 +1,10 @@
-import hashlib
 import os
+import secrets
 import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -15,6 +16,7 @@ from podcastcms.validators import (
     AUDIO_MIME_TYPES,
     MaxBytesValidator,
     read_audio_metadata,
+    sanitize_transcript_html,
     validate_audio_file,
     validate_image_file,
     validate_transcript_file,
@@ -53,6 +55,10 @@ def episode_audio_path(episode, filename):
 def transcript_path(transcript, filename):
     # As for audio: a draft's transcript must not be found by guessing its name.
     return f"transcripts/{random_file_name(filename)}"
+
+
+def new_preview_key():
+    return secrets.token_hex(16)
 
 
 class Network(models.Model):
@@ -356,6 +362,12 @@ class Episode(models.Model):
         related_name="+",
         editable=False,
     )
+    preview_key = models.CharField(
+        max_length=32,
+        default=new_preview_key,
+        editable=False,
+        help_text="Part of every preview link; replaced on publish, unpublish and revoke, which ends them.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -449,23 +461,18 @@ class Episode(models.Model):
         )
 
     def read_audio(self):
-        """Read duration, size and type from the audio file, and bump the revision."""
+        """Read duration, size and type from the audio file, and bump the revision (one pass)."""
         audio = self.audio
         audio.open("rb")
         try:
-            metadata = read_audio_metadata(audio.file)
-            digest = hashlib.sha256()
-            audio.file.seek(0)
-            for chunk in iter(lambda: audio.file.read(1 << 20), b""):
-                digest.update(chunk)
-            audio.file.seek(0)
+            metadata = read_audio_metadata(audio)
         finally:
             if audio._committed:
                 audio.close()
         self.duration = metadata["duration"]
         self.audio_size = metadata["size"]
         self.audio_mime_type = metadata["mime_type"]
-        self.audio_revision = digest.hexdigest()[:12]
+        self.audio_revision = metadata["sha256"][:12]
 
     def save(self, *args, **kwargs):
         if not self.guid:
@@ -559,6 +566,15 @@ class Transcript(models.Model):
                 validate_transcript_file(self.file, self.mime_type)
             except ValidationError as exc:
                 raise ValidationError({"file": exc.error_list}) from None
+
+    def save(self, *args, **kwargs):
+        if self.file and self.mime_type == "text/html" and not self.file._committed:
+            # An HTML transcript is stored reduced to the rich-text allowlist: whatever serves
+            # the media folder, the file holds no script, event handler or frame.
+            self.file = ContentFile(
+                sanitize_transcript_html(self.file), name=os.path.basename(self.file.name)
+            )
+        super().save(*args, **kwargs)
 
 
 class Chapter(models.Model):

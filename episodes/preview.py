@@ -1,9 +1,13 @@
 """Preview links: a signed, expiring URL that shows a guest an episode page before it is public.
 
-The token carries the episode's pk and guid, signed with the secret key under a salt of its
-own, and stamped with the time it was made; it expires after ``PODCASTCMS_PREVIEW_MAX_AGE``
-seconds. No account is needed to open it, so everything a preview shows is exactly what the
-public page will show, and nothing else.
+The token carries the episode's pk, guid and preview key, signed with the secret key under a
+salt of its own, and stamped with the time it was made; it expires after
+``PODCASTCMS_PREVIEW_MAX_AGE`` seconds. The preview key is replaced when the episode is
+published or unpublished and by the admin's "revoke preview links" action: every link made
+before then stops working, so a link shared for one draft never shows a later state.
+
+No account is needed to open a link, so everything a preview shows is exactly what the public
+page will show, and nothing else.
 """
 
 from django.conf import settings
@@ -25,7 +29,7 @@ def _signer():
 
 
 def preview_token(episode):
-    return _signer().sign_object({"pk": episode.pk, "guid": episode.guid})
+    return _signer().sign_object({"pk": episode.pk, "guid": episode.guid, "key": episode.preview_key})
 
 
 def preview_path(episode):
@@ -36,11 +40,12 @@ def episode_for_token(token):
     """The episode a valid, unexpired token names; 404 for anything else."""
     try:
         data = _signer().unsign_object(token, max_age=settings.PODCASTCMS_PREVIEW_MAX_AGE)
-        pk, guid = data["pk"], data["guid"]
+        pk, guid, key = data["pk"], data["guid"], data["key"]
     except (signing.BadSignature, TypeError, KeyError):
         # SignatureExpired is a BadSignature: an old link looks like no link at all.
         raise Http404("This preview link is not valid.") from None
-    episode = Episode.objects.select_related("show").filter(pk=pk, guid=guid).first()
+    # A revoked link (its key replaced) looks like no link at all, too.
+    episode = Episode.objects.select_related("show").filter(pk=pk, guid=guid, preview_key=key).first()
     if episode is None:
         raise Http404("This preview link is not valid.")
     return episode
@@ -57,7 +62,8 @@ def _keep_private(response):
 def episode_preview(request, token):
     episode = episode_for_token(token)
     if episode.is_public:
-        # The link has done its job: from now on the public page is the one to share.
+        # A link made while the episode was scheduled has done its job once its time comes:
+        # from now on the public page is the one to share.
         return redirect(episode)
     if episode.status != Episode.PUBLISHED:
         # Shown as if published now (its date, the announcements of today); never saved.

@@ -13,7 +13,7 @@ from people.models import Credit, Pick
 from sponsors.models import SponsorRead
 
 from . import access
-from .models import Chapter, Episode, EpisodeLink, EpisodeSlugHistory, PublicationRecord
+from .models import Chapter, Episode, EpisodeLink, EpisodeSlugHistory, PublicationRecord, new_preview_key
 from .preview import preview_path
 
 
@@ -32,7 +32,7 @@ def _locked(episode, user, action):
     return current
 
 
-STATE_FIELDS = ["status", "published_at", "published_by", "updated_at"]
+STATE_FIELDS = ["status", "published_at", "published_by", "preview_key", "updated_at"]
 
 
 def _save_state(current, episode):
@@ -63,6 +63,7 @@ def publish(episode, user, when=None):
         current.published_at = when or now
         current.published_by = user
         current.clean()  # audio and a time are required before anything goes out
+        current.preview_key = new_preview_key()  # links to the draft die with it
         _save_state(current, episode)
         PublicationRecord.objects.create(
             episode=current,
@@ -85,6 +86,8 @@ def unpublish(episode, user):
         if current.status != Episode.PUBLISHED:
             raise ValidationError("This episode is not published.")
         current.status = Episode.DRAFT
+        # A link made while the episode was public must not bring the pulled page back.
+        current.preview_key = new_preview_key()
         _save_state(current, episode)
         PublicationRecord.objects.create(
             episode=current, action=PublicationRecord.UNPUBLISHED, user=user, recorded_at=timezone.now()
@@ -193,6 +196,16 @@ def duplicate_episode(episode, user):
             for c in episode.chapters.all()
         )
     return copy
+
+
+def revoke_preview_links(episode, user):
+    """End every preview link of the episode made so far; a new link can be shared after."""
+    with transaction.atomic():
+        current = _locked(episode, user, "edit")
+        current.preview_key = new_preview_key()
+        current.save(update_fields=["preview_key", "updated_at"])
+        episode.preview_key = current.preview_key
+    return episode
 
 
 def preview_url(episode, absolute=True):

@@ -15,6 +15,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from people.models import Credit, Pick, ShowHost
+from podcastcms.media import harden_upload_response
+from podcastcms.validators import sanitize_transcript_html
 from sponsors.models import SponsorRead
 
 from .feeds.rss import TRANSCRIPT_EXTENSIONS
@@ -151,7 +153,7 @@ def audio_file_response(request, episode):
         response.headers["Content-Range"] = f"bytes {start}-{end}/{size}"
     response.headers["Content-Length"] = str(length)
     response.headers["Accept-Ranges"] = "bytes"
-    return response
+    return harden_upload_response(response)
 
 
 UNSATISFIABLE = object()
@@ -201,12 +203,15 @@ def transcript_file(request, transcript_id, extension):
     content_type = transcript.mime_type
     if content_type.startswith("text/") or content_type == "application/x-subrip":
         content_type += "; charset=utf-8"
-    response = FileResponse(transcript.file.open("rb"), content_type=content_type)
+    if transcript.mime_type == "text/html":
+        # Stored sanitised; cleaned again here, so a file written around the model is too.
+        with transcript.file.open("rb") as file:
+            response = HttpResponse(sanitize_transcript_html(file), content_type=content_type)
+    else:
+        response = FileResponse(transcript.file.open("rb"), content_type=content_type)
     response.headers["Access-Control-Allow-Origin"] = "*"
     # Uploaded files are served from our own origin: an HTML transcript must not run scripts.
-    response.headers["Content-Security-Policy"] = "sandbox; default-src 'none'"
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    return response
+    return harden_upload_response(response, "sandbox; default-src 'none'")
 
 
 def chapters_document(request, episode_id):

@@ -6,9 +6,11 @@ on disk. The README lists every variable.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -50,6 +52,8 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "ckeditor",
     "ckeditor_uploader",
+    "csp",
+    "axes",
     "episodes",
     "people",
     "sponsors",
@@ -57,6 +61,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy on every response; above the clickjacking middleware so that it
+    # sees the X-Frame-Options decision and sends the matching frame-ancestors.
+    "podcastcms.security.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -64,6 +71,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Login throttling: answers a locked-out login with 429 (django-axes, last as it asks).
+    "axes.middleware.AxesMiddleware",
     # Old show and episode slugs answer 301 to the current URL (only requests ending in 404).
     "episodes.middleware.SlugHistoryRedirectMiddleware",
 ]
@@ -130,7 +139,8 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
-MEDIA_URL = "/media/"
+# A separate media domain (https://media.example.com/) keeps uploads out of the site's origin.
+MEDIA_URL = os.environ.get("MEDIA_URL", "/media/")
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 
 STORAGES = {
@@ -151,6 +161,11 @@ if os.environ.get("AWS_STORAGE_BUCKET_NAME"):
     AWS_QUERYSTRING_AUTH = env_flag("AWS_QUERYSTRING_AUTH", default=False)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Uploaded audio larger than this is refused (bytes; default 1 GiB).
+PODCASTCMS_MAX_AUDIO_BYTES = int(os.environ.get("PODCASTCMS_MAX_AUDIO_BYTES", str(1024**3)))
+# Uploaded images with more pixels than this are refused before they are decoded.
+PODCASTCMS_MAX_IMAGE_PIXELS = int(os.environ.get("PODCASTCMS_MAX_IMAGE_PIXELS", str(4096 * 4096)))
 
 # Uploads: audio can be large, so it streams to disk instead of memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
@@ -187,11 +202,54 @@ SILENCED_SYSTEM_CHECKS = ["ckeditor.W001"]
 
 LOGIN_URL = "admin:login"
 
+# Login throttling (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one user name
+# from one address, that pair is locked out for AXES_COOLOFF_MINUTES (a right password too).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
+# Behind a proxy every request comes from the proxy's address: set the number of proxies in
+# front of the app so that the client's address is read from X-Forwarded-For instead.
+if os.environ.get("DJANGO_PROXY_COUNT"):
+    AXES_IPWARE_PROXY_COUNT = int(os.environ["DJANGO_PROXY_COUNT"])
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+
 # How long a draft's preview link keeps working, in seconds (default: seven days).
 PODCASTCMS_PREVIEW_MAX_AGE = int(os.environ.get("PODCASTCMS_PREVIEW_MAX_AGE", str(7 * 24 * 3600)))
 
-# No page of ours is framed, except the editor's upload answer (episodes.uploads).
+# No page of ours is framed, except the editor's upload answer (episodes.uploads, same
+# origin) and views decorated with xframe_options_exempt (framed from anywhere).
 X_FRAME_OPTIONS = "DENY"
+
+# Content-Security-Policy (django-csp) on every page and the admin: scripts only from our own
+# static files (JavaScript gets its data from json_script, never inline code or on…=
+# attributes). frame-ancestors follows X-Frame-Options (podcastcms.security).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:", "https:"],
+        "media-src": [SELF, "https:"],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "frame-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+if MEDIA_URL.startswith(("http://", "https://")):
+    # Media on its own domain: the player and images load from there.
+    _media_origin = "/".join(MEDIA_URL.split("/")[:3])
+    for _directive in ("img-src", "media-src"):
+        CONTENT_SECURITY_POLICY["DIRECTIVES"][_directive].append(_media_origin)
 if not DEBUG:
     SECURE_CONTENT_TYPE_NOSNIFF = True
     SESSION_COOKIE_HTTPONLY = True

@@ -5,9 +5,12 @@ import os
 import re
 import warnings
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.deconstruct import deconstructible
 from PIL import Image, UnidentifiedImageError
+
+from podcastcms.audiocheck import NotAudio, inspect_audio
 
 # Artwork is at most 3000 x 3000 px (Apple); anything far bigger is refused before decoding.
 MAX_IMAGE_PIXELS = 40_000_000
@@ -88,12 +91,12 @@ def validate_image_file(file):
 
 
 def read_audio_metadata(file):
-    """Duration (seconds), size (bytes) and MIME type of an audio file, read with tinytag.
+    """Duration (seconds), size (bytes), MIME type and SHA-256 of an audio file.
 
-    Raises ValidationError when the file is not audio we can read.
+    The file is audio when its frames hold from start to end (``podcastcms.audiocheck``), read
+    in one pass that also hashes it; the result is kept on the file object, so validating
+    and then saving an upload reads it once. Raises ValidationError when it is not audio.
     """
-    from tinytag import TinyTag, TinyTagException
-
     name = getattr(file, "name", "") or ""
     extension = ("." + name.rsplit(".", 1)[-1].lower()) if "." in name else ""
     if extension not in AUDIO_MIME_TYPES:
@@ -102,28 +105,53 @@ def read_audio_metadata(file):
             "file (MP4, M4V, MOV).",
             code="audio_extension",
         )
+    size = file.size
+    limit = settings.PODCASTCMS_MAX_AUDIO_BYTES
+    if size > limit:
+        raise ValidationError(
+            "This file is %(size)s MB; the largest audio file accepted is %(limit)s MB.",
+            code="audio_too_large",
+            params={"size": f"{size / 1024**2:,.0f}", "limit": f"{limit / 1024**2:,.0f}"},
+        )
+    cached = getattr(file, "_podcastcms_audio", None)
+    if cached is not None and cached[0] == (name, size):
+        return cached[1]
+    format_name = extension.lstrip(".").upper()
     position = file.tell() if hasattr(file, "tell") else None
     try:
         file.seek(0)
-        tag = TinyTag.get(file_obj=file, filename=name)
-    except TinyTagException as exc:
+        info = inspect_audio(file, extension, size)
+        duration = info.duration if info.duration is not None else _tag_duration(file, name)
+    except NotAudio as exc:
         raise ValidationError(
-            "This file is not audio we can read (%(reason)s).", code="not_audio", params={"reason": exc}
-        ) from None
-    except Exception as exc:  # tinytag raises plain errors on some garbage input
-        raise ValidationError(
-            "This file is not audio we can read (%(reason)s).", code="not_audio", params={"reason": exc}
+            "This file is not %(format)s audio: %(reason)s.",
+            code="not_audio",
+            params={"format": format_name, "reason": exc},
         ) from None
     finally:
         if position is not None:
             file.seek(position)
-    if not tag.duration or tag.duration <= 0:
+    if not duration or duration <= 0:
         raise ValidationError("This file has no audio we can measure.", code="not_audio")
-    return {
-        "duration": round(tag.duration),
-        "size": tag.filesize or file.size,
+    metadata = {
+        "duration": round(duration),
+        "size": size,
         "mime_type": AUDIO_MIME_TYPES[extension],
+        "sha256": info.sha256,
     }
+    file._podcastcms_audio = ((name, size), metadata)
+    return metadata
+
+
+def _tag_duration(file, name):
+    """The duration tinytag reads from the container's index (MP4's mvhd): header reads only."""
+    from tinytag import TinyTag
+
+    file.seek(0)
+    try:
+        return TinyTag.get(file_obj=file, filename=name).duration
+    except Exception as exc:  # tinytag raises plain errors on damaged indexes
+        raise NotAudio(f"its duration cannot be read ({exc})") from None
 
 
 def validate_audio_file(file):
@@ -188,6 +216,13 @@ def validate_transcript_file(file, mime_type):
         raise ValidationError(
             "A WebVTT transcript must start with the line “WEBVTT”.", code="transcript_webvtt"
         )
+
+
+def sanitize_transcript_html(file):
+    """The UTF-8 bytes of an HTML transcript reduced to the one rich-text allowlist."""
+    from podcastcms.sanitize import sanitize_html
+
+    return sanitize_html(_read_utf8_text(file)).encode("utf-8")
 
 
 def _read_utf8_text(file):

@@ -69,7 +69,18 @@ def duplicate(modeladmin, request, queryset):
         modeladmin.message_user(request, f"New drafts: {titles}.", messages.INFO)
 
 
-WORKFLOW_ACTIONS = [mark_ready_for_review, publish_now, unpublish, duplicate]
+@admin.action(description="Revoke all preview links of selected episodes")
+def revoke_preview_links(modeladmin, request, queryset):
+    _apply(
+        modeladmin,
+        request,
+        queryset,
+        services.revoke_preview_links,
+        "Preview links revoked (links shared before no longer open)",
+    )
+
+
+WORKFLOW_ACTIONS = [mark_ready_for_review, publish_now, unpublish, duplicate, revoke_preview_links]
 
 
 def preview_link(episode):
@@ -84,8 +95,8 @@ def preview_link(episode):
     path = services.preview_url(episode, absolute=False)
     return format_html(
         '<a href="{}" target="_blank" rel="noopener noreferrer">{}</a><br>'
-        '<span class="help">Anyone with this link can read the episode page until it is public or '
-        "the link expires.</span>",
+        '<span class="help">Anyone with this link can read the episode page until it is published, '
+        "the link expires, or the action “Revoke all preview links” ends it.</span>",
         path,
         settings.SITE_URL + path,
     )

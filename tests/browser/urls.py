@@ -2,11 +2,11 @@
 
 from django.conf import settings
 from django.urls import re_path
-from django.views.static import serve
 
+from podcastcms.media import serve_media
 from podcastcms.urls import urlpatterns as project_urlpatterns
 
 urlpatterns = [
     *project_urlpatterns,
-    re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
+    re_path(r"^media/(?P<path>.*)$", serve_media, {"document_root": settings.MEDIA_ROOT}),
 ]

@@ -145,3 +145,30 @@ def test_history_inlines_are_read_only_and_visible_only_to_the_show_team(show):
             inline.has_change_permission(own, episode),
             inline.has_delete_permission(own, episode),
         ] == [True, False, False, False, False]
+
+
+def test_revoke_preview_links_action_ends_links_of_own_shows_only(client, show):
+    from episodes.preview import preview_path
+
+    draft = make_episode(show, status=Episode.DRAFT, title="Draft one")
+    other = make_episode(make_show(title="Show B"), status=Episode.DRAFT, title="Other show's draft")
+    links = {draft.pk: preview_path(draft), other.pk: preview_path(other)}
+    producer = team_member(Team.PRODUCER, show)
+
+    messages = run(admin_actions.revoke_preview_links, producer, [draft, other])
+
+    assert messages == [
+        ("success", "Preview links revoked (links shared before no longer open): “Draft one”."),
+        ("warning", "Skipped “Other show's draft”: you may not do this on Show B."),
+    ]
+    assert (client.get(links[draft.pk]).status_code, client.get(links[other.pk]).status_code) == (404, 200)
+
+
+def test_revoke_preview_links_is_offered_in_the_episode_admin(show):
+    from episodes.admin import EpisodeAdmin
+
+    request = action_request(team_member(Team.PRODUCER, show))
+
+    actions = EpisodeAdmin(Episode, admin.site).get_actions(request)
+
+    assert actions["revoke_preview_links"][2] == "Revoke all preview links of selected episodes"

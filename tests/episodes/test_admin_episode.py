@@ -251,7 +251,9 @@ def test_audio_that_is_not_audio_gets_form_error_and_saves_nothing(studio, media
 
     response = studio["client"].post(add_url(), reference_form(studio, audio=audio))
 
-    assert response.context["adminform"].form.errors == {"audio": ["This file has no audio we can measure."]}
+    assert response.context["adminform"].form.errors == {
+        "audio": ["This file is not MP3 audio: no MPEG audio frame starts at byte 0."]
+    }
     assert row_counts() == before
     assert stored_files(media_root) == []
 

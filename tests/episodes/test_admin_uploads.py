@@ -1,6 +1,7 @@
 """The rich-text editor's uploads: images only, stored per show, browsed per team, CSRF-protected."""
 
 import json
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -43,8 +44,9 @@ def test_upload_stores_image_in_show_folder(shows, media_root):
     response = upload(editor_client(producer, csrf_checks=True), shows[0])
 
     body = json.loads(response.content)
-    assert (response.status_code, body["uploaded"], body["fileName"]) == (200, 1, "photo.png")
-    assert body["url"].startswith("/media/editor-uploads/alpha/")
+    assert (response.status_code, body["uploaded"]) == (200, 1)
+    assert re.fullmatch(r"[0-9a-f]{32}\.png", body["fileName"])
+    assert re.fullmatch(r"/media/editor-uploads/alpha/\d{4}/\d{2}/[0-9a-f]{32}\.png", body["url"])
     assert [f for f in stored_files(media_root) if not f.endswith("_thumb.png")] == [
         body["url"].removeprefix("/media/")
     ]
@@ -91,10 +93,14 @@ def test_upload_from_image_dialog_answers_with_editor_callback(shows, media_root
         url, {"upload": SimpleUploadedFile("x.png", b"nope", "image/png"), "ckCsrfToken": CK_TOKEN}
     )
 
+    nonce = re.search(r"script-src 'self' 'nonce-([^']+)'", response["Content-Security-Policy"]).group(1)
     assert response.content.decode() == (
-        '<script>window.parent.CKEDITOR.tools.callFunction("3", "", '
+        f'<script nonce="{nonce}">window.parent.CKEDITOR.tools.callFunction("3", "", '
         '"This file is not an image we can read.");</script>'
     )
+    # The answer is read in a frame of the admin page, and nowhere else.
+    assert "frame-ancestors 'self'" in response["Content-Security-Policy"].split("; ")
+    assert response["X-Frame-Options"] == "SAMEORIGIN"
 
 
 def test_upload_without_csrf_token_is_refused(shows, media_root):
@@ -135,13 +141,14 @@ def test_upload_by_staff_without_team_answers_404(shows, media_root):
 def test_browse_lists_only_files_of_own_shows(shows, media_root):
     alpha_producer = make_user(role=Team.PRODUCER, shows=[shows[0]])
     bravo_producer = make_user(role=Team.PRODUCER, shows=[shows[1]])
-    upload(editor_client(alpha_producer), shows[0], file=image_upload("alpha-photo.png", size=(20, 20)))
-    upload(editor_client(bravo_producer), shows[1], file=image_upload("bravo-photo.png", size=(20, 20)))
+    alpha = upload(editor_client(alpha_producer), shows[0], file=image_upload("a.png", size=(20, 20)))
+    bravo = upload(editor_client(bravo_producer), shows[1], file=image_upload("b.png", size=(20, 20)))
+    alpha_name, bravo_name = (json.loads(r.content)["fileName"] for r in (alpha, bravo))
 
     response = editor_client(alpha_producer).get(reverse("ckeditor_browse"))
 
-    assert [f["visible_filename"] for f in response.context["files"]] == ["alpha-photo.png"]
-    assert "bravo-photo" not in response.content.decode()
+    assert [f["visible_filename"] for f in response.context["files"]] == [alpha_name]
+    assert bravo_name.removesuffix(".png") not in response.content.decode()
 
 
 def test_browse_by_staff_without_team_answers_404(shows):
@@ -159,11 +166,24 @@ def test_editor_in_episode_form_uploads_to_the_episode_show(shows):
     assert config["filebrowserBrowseUrl"] == f"/ckeditor/browse/?show={shows[1].pk}"
 
 
+def test_upload_is_stored_under_a_name_nobody_can_guess(shows, media_root):
+    # Draft notes' images are public files: the name they were uploaded with must not find them.
+    producer = make_user(role=Team.PRODUCER, shows=[shows[0]])
+
+    urls = [
+        json.loads(upload(editor_client(producer), shows[0], file=image_upload("guest.png")).content)["url"]
+        for _ in range(2)
+    ]
+
+    assert "guest" not in "".join(urls)
+    assert urls[0] != urls[1]
+
+
 def test_upload_is_stored_with_the_extension_of_its_real_format(shows, media_root):
     producer = make_user(role=Team.PRODUCER, shows=[shows[0]])
 
     response = upload(editor_client(producer), shows[0], file=image_upload("page.html", size=(10, 10)))
 
     url = json.loads(response.content)["url"]
-    assert url.endswith("/page.png")
+    assert re.fullmatch(r"/media/editor-uploads/alpha/\d{4}/\d{2}/[0-9a-f]{32}\.png", url)
     assert [f for f in stored_files(media_root) if "thumb" not in f] == [url.removeprefix("/media/")]

@@ -4,6 +4,7 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.core import signing
+from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from episodes import services
@@ -143,14 +144,60 @@ def test_preview_default_lifetime_is_seven_days(client, episode):
         assert client.get(path).status_code == 404
 
 
-def test_preview_after_publish_redirects_to_public_page(client, episode):
+def test_preview_link_dies_on_publish(client, episode):
     path = preview_path(episode)
     services.publish(episode, team_member(Team.EDITOR, episode.show))
 
     response = client.get(path)
 
-    assert response.status_code == 302
-    assert response["Location"] == "/shows/show-a/draft-episode/"
+    assert response.status_code == 404
+    assert b"Unreleased interview" not in response.content
+    assert client.get(episode.get_absolute_url()).status_code == 200
+
+
+def test_preview_link_made_while_public_dies_on_unpublish(client, episode):
+    editor = team_member(Team.EDITOR, episode.show)
+    services.publish(episode, editor)
+    # A link made while the episode is public (the service makes one for any episode).
+    path = preview_path(episode)
+    assert client.get(path).status_code == 302
+
+    services.unpublish(episode, editor)
+    response = client.get(path)
+
+    assert response.status_code == 404
+    assert b"Unreleased interview" not in response.content
+
+
+def test_preview_link_of_draft_made_again_after_unpublish_works(client, episode):
+    editor = team_member(Team.EDITOR, episode.show)
+    services.publish(episode, editor)
+    services.unpublish(episode, editor)
+
+    response = client.get(preview_path(episode))
+
+    assert (response.status_code, response.context["episode"]) == (200, episode)
+
+
+def test_preview_links_die_when_revoked(client, episode):
+    first, second = preview_path(episode), preview_path(episode)
+    assert [client.get(p).status_code for p in (first, second)] == [200, 200]
+
+    services.revoke_preview_links(episode, team_member(Team.PRODUCER, episode.show))
+
+    assert [client.get(p).status_code for p in (first, second)] == [404, 404]
+    assert client.get(preview_path(episode)).status_code == 200
+
+
+def test_preview_links_revoked_only_by_a_member_of_the_show(episode):
+    other_show_editor = team_member(Team.EDITOR, make_show(slug="show-b"))
+    key = episode.preview_key
+
+    with pytest.raises(PermissionDenied):
+        services.revoke_preview_links(episode, other_show_editor)
+
+    episode.refresh_from_db()
+    assert episode.preview_key == key
 
 
 def test_preview_of_scheduled_episode_works_until_its_time(client, episode):
