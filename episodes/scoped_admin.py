@@ -17,6 +17,7 @@ from csp.constants import UNSAFE_INLINE
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.models import DELETION, LogEntry
+from django.contrib.admin.options import TO_FIELD_VAR
 from django.contrib.admin.utils import unquote
 from django.contrib.contenttypes import views as contenttype_views
 from django.contrib.contenttypes.models import ContentType
@@ -224,16 +225,37 @@ def protection_reasons(objs):
 
 
 class NotFoundFirstMixin:
-    """An object outside the user's querysets is "not found" before any permission is asked.
+    """An object outside the user's querysets is "not found" (404) before any permission is asked.
 
-    Django's delete view refuses with 403 when the user may not delete, even for an object
-    they cannot see; we answer as the change and history views do.
+    Django asks permissions first in some views and looks the object up first in others, and
+    answers a missing object with a redirect: a user who may not see an object could tell
+    an existing one (403) from a missing one (302). Here the change, history and delete views
+    look the object up in the user's queryset first and answer 404 for both, as they do for
+    another show's object.
     """
 
+    def _require_visible(self, request, object_id):
+        to_field = request.POST.get(TO_FIELD_VAR, request.GET.get(TO_FIELD_VAR))
+        if to_field and not self.to_field_allowed(request, to_field):
+            raise Http404("No such object.")
+        if self.get_object(request, unquote(object_id), to_field) is None:
+            raise Http404("No such object.")
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        self._require_visible(request, object_id)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def history_view(self, request, object_id, extra_context=None):
+        self._require_visible(request, object_id)
+        return super().history_view(request, object_id, extra_context)
+
     def delete_view(self, request, object_id, extra_context=None):
-        if self.get_object(request, unquote(object_id)) is None:
-            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        self._require_visible(request, object_id)
         return super().delete_view(request, object_id, extra_context)
+
+    def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
+        # Reached when the object vanished between the lookup above and Django's own.
+        raise Http404("No such object.")
 
     def get_deleted_objects(self, objs, request):
         deleted, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
@@ -260,9 +282,13 @@ class ShowListFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         value = self.value()
-        if value and value.isdigit():
-            return queryset.filter(**{self.show_path: int(value)})
-        return queryset
+        if not value:
+            return queryset
+        # A show the user may not see is not found, like a show that does not exist: listing
+        # what runs on it (a shared campaign) would reveal it.
+        if not value.isdigit() or not shows_for(request.user, "view").filter(pk=int(value)).exists():
+            raise Http404("No such show.")
+        return queryset.filter(**{self.show_path: int(value)})
 
 
 class ShowScopedAdmin(NotFoundFirstMixin, ScopedRelationsMixin):
@@ -354,6 +380,11 @@ class ShowScopedInline(ScopedRelationsMixin):
 class NetworkWideAdmin(NotFoundFirstMixin, ScopedRelationsMixin):
     """The people registry and sponsors: every team member views, network admins change."""
 
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        # Staff on no team see no row at all, so no object answers them differently.
+        return queryset if can(request.user, "view") else queryset.none()
+
     def has_module_permission(self, request):
         return can(request.user, "view")
 
@@ -370,8 +401,12 @@ class NetworkWideAdmin(NotFoundFirstMixin, ScopedRelationsMixin):
         return is_network_admin(request.user)
 
 
-class NetworkAdminOnly(ScopedRelationsMixin):
+class NetworkAdminOnly(NotFoundFirstMixin, ScopedRelationsMixin):
     """The network and its teams: network admins only."""
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        return queryset if is_network_admin(request.user) else queryset.none()
 
     def has_module_permission(self, request):
         return is_network_admin(request.user)
