@@ -99,6 +99,15 @@ def escape_attribute(value):
     return value.translate(_ATTRIBUTE_ESCAPES) if _ATTRIBUTE_SPECIALS.search(value) else value
 
 
+def text_as_html(text):
+    """Plain text for ``<description>``, which RSS readers take as (entity-encoded) HTML.
+
+    Escaped once here for HTML and once more by the XML writer, so a summary typed as
+    ``<img onerror=…>`` reads as those characters, never as an element.
+    """
+    return html.escape(text, quote=False) if text else text
+
+
 def yes_no(flag):
     return "true" if flag else "false"
 
@@ -363,7 +372,9 @@ def episode_item(data, episode):
     info = data.show_info(show)
     reads = [read_text(data, *read) for read in data.reads.get(episode.pk, [])]
     summary = clean_text(episode.summary)
-    description = "\n\n".join([summary] * bool(summary) + [f"{text} {url}" for text, url in reads])
+    description = text_as_html(
+        "\n\n".join([summary] * bool(summary) + [f"{text} {url}" for text, url in reads])
+    )
     parts = [f"<p>{html.escape(summary)}</p>"] if summary else []
     parts.extend(
         f'<p>{html.escape(text)} <a href="{html.escape(url)}">{html.escape(url)}</a></p>'
@@ -521,7 +532,7 @@ class ShowFeed(Feed):
         return absolute_url(show.get_feed_url())
 
     def description(self, show):
-        return clean_text(show.description)
+        return text_as_html(clean_text(show.description))
 
     def feed_copyright(self, show):
         return clean_text(show.copyright) or None
@@ -579,7 +590,7 @@ class NetworkChannel(Feed):
         return absolute_url(reverse(self.feed_route))
 
     def description(self, network):
-        return clean_text(network.description or network.tagline or network.name)
+        return text_as_html(clean_text(network.description or network.tagline or network.name))
 
     def feed_extra_kwargs(self, network):
         return {
