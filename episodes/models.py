@@ -34,17 +34,18 @@ def podcast_guid_for_url(feed_url):
     return uuid.uuid5(PODCAST_GUID_NAMESPACE, address)
 
 
-def show_artwork_path(show, filename):
-    return f"shows/{show.slug}/artwork/{filename}"
-
-
-def episode_artwork_path(episode, filename):
-    return f"shows/{episode.show.slug}/episodes/artwork/{filename}"
-
-
 def random_file_name(filename):
     """A name nobody can guess, keeping the upload's extension (which says its type)."""
     return uuid.uuid4().hex + os.path.splitext(filename)[1].lower()
+
+
+def show_artwork_path(show, filename):
+    # A private show's artwork, like a draft's, must not be found by the name it was uploaded as.
+    return f"shows/{show.slug}/artwork/{random_file_name(filename)}"
+
+
+def episode_artwork_path(episode, filename):
+    return f"shows/{episode.show.slug}/episodes/artwork/{random_file_name(filename)}"
 
 
 def episode_audio_path(episode, filename):

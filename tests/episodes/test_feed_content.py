@@ -176,7 +176,7 @@ def test_channel_read_back_by_feedparser(client, full_show):
     assert parsed.feed.subtitle == "Conversations about deep learning."
     assert parsed.feed.language == "en-us"
     assert parsed.feed.rights == "© 2026 Example Network"
-    assert parsed.feed.image.href == f"{SITE}/media/shows/deep-learning/artwork/cover.png"
+    assert parsed.feed.image.href == f"{SITE}/media/{full_show['show'].artwork.name}"
     assert parsed.feed.itunes_type == "serial"
     assert parsed.feed.itunes_title == "Deep Learning Weekly"
     assert parsed.feed.author_detail == {"name": "Example Owner", "email": "owner@example.org"}
@@ -199,7 +199,7 @@ def test_channel_read_back_by_podcastparser(client, full_show):
     assert parsed["link"] == f"{SITE}/shows/deep-learning/"
     assert parsed["description"] == "Conversations about deep learning."
     assert parsed["language"] == "en-us"
-    assert parsed["cover_url"] == f"{SITE}/media/shows/deep-learning/artwork/cover.png"
+    assert parsed["cover_url"] == f"{SITE}/media/{full_show['show'].artwork.name}"
     assert parsed["type"] == "serial"
     assert parsed["explicit"] is False
     assert parsed["itunes_author"] == "Alice Host"
@@ -314,7 +314,7 @@ def test_items_read_back_by_podcastparser(client, full_show):
     assert older["season"] == 2
     assert older["type"] == "full"
     assert older["explicit"] is True
-    assert older["episode_art_url"] == f"{SITE}/media/shows/deep-learning/episodes/artwork/episode.png"
+    assert older["episode_art_url"] == f"{SITE}/media/{first.artwork.name}"
     assert older["description"] == (
         "We ask why transformers work.\n\n"
         f"{full_show['campaign'].sponsor.name}: Try Acme hosting. Promo code: DLW. https://acme.example.com/dlw"
@@ -335,7 +335,7 @@ def test_items_read_back_by_podcastparser(client, full_show):
     assert newer["total_time"] == 3723
     assert newer["type"] == "bonus"
     assert newer["explicit"] is False
-    assert newer["episode_art_url"] == f"{SITE}/media/shows/deep-learning/artwork/cover.png"
+    assert newer["episode_art_url"] == f"{SITE}/media/{full_show['show'].artwork.name}"
 
     legacy = podcastparser.parse(
         f"{SITE}/shows/deep-learning/feed.xml",

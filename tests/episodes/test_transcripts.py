@@ -127,3 +127,79 @@ def test_episode_audio_is_stored_under_a_random_name_keeping_its_extension():
 
     assert re.fullmatch(f"shows/{episode.show.slug}/episodes/audio/{RANDOM_HEX}\\.mp3", episode.audio.name)
     assert "episode" not in episode.audio.name.rsplit("/", 1)[1]
+
+
+def test_artwork_is_stored_under_a_random_name_keeping_its_extension():
+    from tests.factories import image_upload, make_show
+
+    show = make_show(slug="private-launch", is_public=False, artwork=image_upload("Secret Launch.PNG"))
+    episode = make_episode(show, status="draft", artwork=image_upload("surprise-guest.png"))
+
+    assert re.fullmatch(f"shows/private-launch/artwork/{RANDOM_HEX}\\.png", show.artwork.name)
+    assert re.fullmatch(f"shows/private-launch/episodes/artwork/{RANDOM_HEX}\\.png", episode.artwork.name)
+
+
+HOSTILE_TRANSCRIPT = (
+    "<p>Host: Welcome.</p><script>fetch('/admin/').then(r => r.text()).then(steal)</script>"
+    '<img src="x" onerror="alert(document.cookie)"><iframe src="/admin/"></iframe>'
+    '<p onclick="alert(1)">Guest: <a href="javascript:alert(2)">Thanks</a>.</p>'
+)
+CLEAN_TRANSCRIPT = '<p>Host: Welcome.</p><img src="x"><p>Guest: <a rel="noopener noreferrer">Thanks</a>.</p>'
+
+
+def test_html_transcript_is_stored_sanitised(media_root):
+    stored = Transcript.objects.create(
+        episode=make_episode(),
+        file=SimpleUploadedFile("t.html", HOSTILE_TRANSCRIPT.encode(), "text/html"),
+        mime_type="text/html",
+    )
+
+    on_disk = (media_root / stored.file.name).read_text()
+
+    assert re.fullmatch(f"transcripts/{RANDOM_HEX}\\.html", stored.file.name)
+    assert on_disk == CLEAN_TRANSCRIPT
+
+
+def test_html_transcript_is_served_sanitised_even_when_stored_raw(client, media_root):
+    stored = Transcript.objects.create(
+        episode=make_episode(), file=text_upload("t.txt", "placeholder"), mime_type="text/plain"
+    )
+    # A file written around the model (an old upload, a shell session) holds the raw markup.
+    (media_root / "transcripts" / "raw.html").write_text(HOSTILE_TRANSCRIPT)
+    Transcript.objects.filter(pk=stored.pk).update(file="transcripts/raw.html", mime_type="text/html")
+
+    response = client.get(f"/transcripts/{stored.pk}.html")
+
+    assert response.status_code == 200
+    assert response.content.decode() == CLEAN_TRANSCRIPT
+    assert response["Content-Type"] == "text/html; charset=utf-8"
+    assert response["Content-Security-Policy"] == "sandbox; default-src 'none'"
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+
+@pytest.mark.parametrize(
+    ("name", "mime_type", "content_type"),
+    [
+        ("t.vtt", "text/vtt", "text/vtt; charset=utf-8"),
+        ("t.srt", "application/x-subrip", "application/x-subrip; charset=utf-8"),
+        ("t.json", "application/json", "application/json"),
+        ("t.txt", "text/plain", "text/plain; charset=utf-8"),
+    ],
+)
+def test_text_transcripts_are_served_with_their_type_nosniff_and_sandbox(
+    client, name, mime_type, content_type
+):
+    body = {"text/vtt": WEBVTT_SAMPLE, "application/json": '{"segments": []}'}.get(
+        mime_type, "<script>x</script>"
+    )
+    stored = Transcript.objects.create(
+        episode=make_episode(), file=text_upload(name, body), mime_type=mime_type
+    )
+
+    response = client.get(f"/transcripts/{stored.pk}.{name.rsplit('.', 1)[1]}")
+
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content).decode() == body
+    assert response["Content-Type"] == content_type
+    assert response["Content-Security-Policy"] == "sandbox; default-src 'none'"
+    assert response["X-Content-Type-Options"] == "nosniff"
