@@ -258,6 +258,21 @@ def test_audio_that_is_not_audio_gets_form_error_and_saves_nothing(studio, media
     assert stored_files(media_root) == []
 
 
+def test_random_bytes_named_mp3_get_form_error_and_save_nothing(studio, media_root):
+    # 5 MB of noise: tag readers found "frames" in it and invented a duration.
+    before = row_counts()
+    noise = random.Random(8).randbytes(5 * 1024 * 1024)
+    audio = SimpleUploadedFile("episode.mp3", noise, "audio/mpeg")
+
+    response = studio["client"].post(add_url(), reference_form(studio, audio=audio))
+
+    assert response.context["adminform"].form.errors == {
+        "audio": ["This file is not MP3 audio: no MPEG audio frame starts at byte 0."]
+    }
+    assert row_counts() == before
+    assert stored_files(media_root) == []
+
+
 def test_audio_with_wrong_extension_gets_form_error(studio):
     audio = SimpleUploadedFile("episode.exe", tone_mp3(2), "audio/mpeg")
 
