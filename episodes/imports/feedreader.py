@@ -8,14 +8,14 @@ as ``podcast_<element>_list``, and records ``itunes:category`` nesting, which fe
 flattens into its tags.
 """
 
+import http.client
 import ipaddress
 import math
 import re
 import socket
+import ssl
 import threading
-import urllib.error
 import urllib.parse
-import urllib.request
 from pathlib import Path
 
 import feedparser
@@ -133,21 +133,7 @@ def read_source(source, max_bytes=MAX_FEED_BYTES, timeout=FETCH_TIMEOUT, public_
     if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*://", source):
         if not source.lower().startswith(("http://", "https://")):
             raise FeedImportError(f"Only http and https feed URLs can be imported, not “{source}”.")
-        handlers = []
-        if public_only:
-            _refuse_private_host(source)
-            handlers.append(_PublicRedirectHandler())
-        request = urllib.request.Request(source, headers={"User-Agent": "podcastcms-feed-import"})
-        try:
-            with urllib.request.build_opener(*handlers).open(request, timeout=timeout) as response:
-                data = response.read(max_bytes + 1)
-        except urllib.error.HTTPError as exc:
-            raise FeedImportError(f"The feed URL answered HTTP {exc.code} ({exc.reason}).") from None
-        except (urllib.error.URLError, TimeoutError, OSError) as exc:
-            if isinstance(getattr(exc, "reason", None), FeedImportError):
-                raise exc.reason from None
-            reason = getattr(exc, "reason", exc)
-            raise FeedImportError(f"The feed URL could not be fetched: {reason}.") from None
+        data = fetch_url(source, max_bytes=max_bytes, timeout=timeout, public_only=public_only)
         if len(data) > max_bytes:
             raise FeedImportError(f"The feed is larger than {limit_mb:g} MB; it was not imported.")
         return data
@@ -165,25 +151,99 @@ def read_source(source, max_bytes=MAX_FEED_BYTES, timeout=FETCH_TIMEOUT, public_
         raise FeedImportError(f"The feed file “{source}” cannot be read: {exc.strerror}.") from None
 
 
-def _refuse_private_host(url):
-    host = urllib.parse.urlsplit(url).hostname or ""
+MAX_REDIRECTS = 5
+REDIRECT_STATUSES = {301, 302, 303, 307, 308}
+
+
+def is_public_address(address):
+    """May the import connect to ``address``? Only to addresses routed on the public internet."""
+    return ipaddress.ip_address(address.split("%", 1)[0]).is_global
+
+
+def fetch_url(url, *, max_bytes, timeout, public_only):
+    """The body of ``url`` (at most ``max_bytes`` + 1 bytes), following up to five redirects.
+
+    With ``public_only`` every hop's host is resolved once, each address is checked with
+    ``is_public_address``, and the connection is made to the checked address itself (the
+    Host header and the TLS certificate check still use the name). A second DNS answer
+    (rebinding) or a redirect to an inner address therefore never reaches our network.
+    """
+    for _ in range(MAX_REDIRECTS + 1):
+        parts = urllib.parse.urlsplit(url)
+        scheme = parts.scheme.lower()
+        if scheme not in ("http", "https"):
+            raise FeedImportError(f"The feed URL redirects to “{url}”, which is not http(s).")
+        host = parts.hostname or ""
+        try:
+            port = parts.port or (443 if scheme == "https" else 80)
+        except ValueError:
+            raise FeedImportError(f"The feed URL “{url}” has an invalid port.") from None
+        address = _resolve(host, port, public_only)
+        if scheme == "https":
+            connection = _PinnedHTTPSConnection(
+                host, port, address=address, timeout=timeout, context=ssl.create_default_context()
+            )
+        else:
+            connection = _PinnedHTTPConnection(host, port, address=address, timeout=timeout)
+        target = urllib.parse.urlunsplit(("", "", parts.path or "/", parts.query, ""))
+        try:
+            connection.request(
+                "GET", target, headers={"User-Agent": "podcastcms-feed-import", "Accept-Encoding": "identity"}
+            )
+            response = connection.getresponse()
+            if response.status in REDIRECT_STATUSES and response.getheader("Location"):
+                url = urllib.parse.urljoin(url, response.getheader("Location"))
+                continue
+            if response.status >= 400:
+                raise FeedImportError(f"The feed URL answered HTTP {response.status} ({response.reason}).")
+            return response.read(max_bytes + 1)
+        except (OSError, http.client.HTTPException) as exc:
+            raise FeedImportError(f"The feed URL could not be fetched: {exc}.") from None
+        finally:
+            connection.close()
+    raise FeedImportError(f"The feed URL redirects more than {MAX_REDIRECTS} times; it was not fetched.")
+
+
+def _resolve(host, port, public_only):
+    """The one address to connect to for ``host``: resolved once, and checked when asked."""
     try:
-        addresses = {info[4][0] for info in socket.getaddrinfo(host, None)}
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError):
         raise FeedImportError(f"The feed URL's host “{host}” cannot be found.") from None
-    for address in sorted(addresses):
-        if not ipaddress.ip_address(address.split("%", 1)[0]).is_global:
-            raise FeedImportError(
-                f"The feed URL points to a non-public address ({address}); it was not fetched."
-            )
+    addresses = [info[4][0] for info in infos]
+    if not addresses:
+        raise FeedImportError(f"The feed URL's host “{host}” cannot be found.")
+    if public_only:
+        for address in sorted(set(addresses)):
+            if not is_public_address(address):
+                raise FeedImportError(
+                    f"The feed URL points to a non-public address ({address}); it was not fetched."
+                )
+    return addresses[0]
 
 
-class _PublicRedirectHandler(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, req, fp, code, msg, headers, newurl):
-        if not newurl.lower().startswith(("http://", "https://")):
-            raise FeedImportError(f"The feed URL redirects to “{newurl}”, which is not http(s).")
-        _refuse_private_host(newurl)
-        return super().redirect_request(req, fp, code, msg, headers, newurl)
+class _PinnedHTTPConnection(http.client.HTTPConnection):
+    """An HTTP connection to a given address, whatever the host name resolves to now."""
+
+    def __init__(self, host, port, *, address, **kwargs):
+        super().__init__(host, port, **kwargs)
+        self.address = address
+
+    def connect(self):
+        self.sock = socket.create_connection((self.address, self.port), self.timeout)
+
+
+class _PinnedHTTPSConnection(http.client.HTTPSConnection):
+    """HTTPS to a given address; the certificate is still checked against the host name."""
+
+    def __init__(self, host, port, *, address, context, **kwargs):
+        super().__init__(host, port, context=context, **kwargs)
+        self.address = address
+        self.tls_context = context
+
+    def connect(self):
+        sock = socket.create_connection((self.address, self.port), self.timeout)
+        self.sock = self.tls_context.wrap_socket(sock, server_hostname=self.host)
 
 
 def parse_duration(value):
