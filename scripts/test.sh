@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite: lint, then pytest on SQLite and again on PostgreSQL.
-# Installs what the tests need: the Python packages, and Debian's Chromium for browser tests.
+# Installs what the tests need: the Python packages, Debian's Chromium for browser tests and
+# nginx for the test that runs deploy/nginx/media.conf.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 venv="${VENV:-.venv}"
@@ -14,6 +15,16 @@ if [ ! -x /usr/bin/chromium ]; then
   else
     echo "Browser tests need Debian's Chromium: sudo apt-get install -y chromium" >&2
     exit 1
+  fi
+fi
+
+if ! command -v nginx >/dev/null && [ ! -x /usr/sbin/nginx ]; then
+  if [ "$(id -u)" = 0 ]; then
+    echo "==> Installing nginx for the media proxy test"
+    apt-get update -q >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q nginx-light >/dev/null
+  else
+    echo "The media proxy test needs nginx: sudo apt-get install -y nginx-light (it skips without)" >&2
   fi
 fi
 
