@@ -7,6 +7,7 @@ were tried and how many got through. Every "through" figure must be 0.
     python scripts/probe_attacks.py
 """
 
+import contextlib
 import io
 import os
 import random
@@ -43,7 +44,7 @@ def report(probe, tried, through, unit="requests", extra=""):
 def elements(fragment):
     from tests.html import parse
 
-    return [element for element in parse(fragment or "").iter()]
+    return list(parse(fragment or "").iter())
 
 
 URL_ATTRIBUTES = {"href", "src", "action", "formaction", "data", "srcdoc", "xlink:href", "poster"}
@@ -120,7 +121,8 @@ def probe_audio_uploads():
         1,
         0,
         "uploads",
-        f"{len(large) / 1e6:.1f} MB, {found['duration']} s, {elapsed:.2f} s, {len(large) / 1e6 / elapsed:.0f} MB/s",
+        f"{len(large) / 1e6:.1f} MB, {found['duration']} s, {elapsed:.2f} s, "
+        f"{len(large) / 1e6 / elapsed:.0f} MB/s",
     )
     real = tone_mp3(3600)
     started = time.perf_counter()
@@ -232,7 +234,8 @@ def probe_logins():
         51,
         int(right.status_code == 302),
         "requests",
-        f"login form answered {answered} times, then 429 for {statuses.count(429)}; right password: {right.status_code}",
+        f"login form answered {answered} times, then 429 for {statuses.count(429)}; "
+        f"right password: {right.status_code}",
     )
 
 
@@ -391,15 +394,11 @@ def probe_import_fetch():
     answers_redirect = {"rebind.example": ["127.0.0.1", "127.0.0.2"]}
     try:
         for url in tries:
-            try:
+            with contextlib.suppress(FeedImportError):
                 read_source(url, public_only=True, timeout=2)
-            except FeedImportError:
-                pass
         answers.update(answers_redirect)
-        try:
+        with contextlib.suppress(FeedImportError):
             read_source(f"http://127.0.0.1:{port}/redirect", public_only=True, timeout=2)
-        except FeedImportError:
-            pass
     finally:
         socket.getaddrinfo = real
         for server in (public, inner):
