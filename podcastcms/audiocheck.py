@@ -185,7 +185,20 @@ def walk_mpeg(reader):
     kind = None
     frames = samples = 0
     sample_rate = 0
+    known = {}  # header bytes -> frame, for headers already found consistent
     while True:
+        if frames:
+            # The frames that lie whole in the buffered chunk, walked without leaving it.
+            buffer, offset = reader.buffer, reader.pos - reader.start
+            end = len(buffer)
+            while offset + 4 <= end:
+                frame = known.get(buffer[offset : offset + 4])
+                if frame is None or offset + frame[0] > end:
+                    break
+                samples += frame[1]
+                frames += 1
+                offset += frame[0]
+            reader.pos = reader.start + offset
         header = reader.peek(4)
         if len(header) < 4:
             break  # the end, or a few stray bytes after the last frame
@@ -200,6 +213,7 @@ def walk_mpeg(reader):
                 "the rest is not audio"
             )
         length, frame_samples, sample_rate, kind = frame
+        known[header] = frame
         if not (frames == 0 and xing_frame(reader.peek(min(length, 64)))):
             samples += frame_samples  # (the encoder's info frame carries no audio)
         frames += 1
