@@ -138,10 +138,10 @@ def test_producer_drafts_and_previews_editor_publishes_public_reads(
     assert (episode.status, episode.published_by) == (Episode.PUBLISHED, editor)
     page.context.close()
 
-    # An anonymous visitor reads it, at the address the preview link now leads to.
+    # The preview link died with the draft; an anonymous visitor reads the public page.
     visitor = new_page({"width": 390, "height": 844})
-    visitor.goto(live_server.url + preview_href)
-    assert visitor.url == f"{live_server.url}/shows/podcast-init/pytorch-episode-202/"
+    assert visitor.goto(live_server.url + preview_href).status == 404
+    visitor.goto(f"{live_server.url}/shows/podcast-init/pytorch-episode-202/")
     assert visitor.get_by_role("heading", name=episode.title, exact=True).count() == 1
     assert "Adam Paszke" in visitor.content()
     assert "linode.com/podcastinit" in visitor.content()
