@@ -203,3 +203,21 @@ def test_text_transcripts_are_served_with_their_type_nosniff_and_sandbox(
     assert response["Content-Type"] == content_type
     assert response["Content-Security-Policy"] == "sandbox; default-src 'none'"
     assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_migration_rewrites_html_transcripts_stored_raw_before_sanitising(media_root):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("episodes.migrations.0008_preview_keys_sanitised_html_transcripts")
+    stored = Transcript.objects.create(
+        episode=make_episode(), file=text_upload("t.txt", "x"), mime_type="text/plain"
+    )
+    (media_root / "transcripts" / "old.html").write_text(HOSTILE_TRANSCRIPT)
+    Transcript.objects.filter(pk=stored.pk).update(file="transcripts/old.html", mime_type="text/html")
+
+    migration.sanitise_stored_html_transcripts(apps, None)
+
+    assert (media_root / "transcripts" / "old.html").read_text() == CLEAN_TRANSCRIPT
+    assert Transcript.objects.get(pk=stored.pk).file.name == "transcripts/old.html"
