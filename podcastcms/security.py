@@ -7,6 +7,7 @@ default, ``SAMEORIGIN`` from ``xframe_options_sameorigin`` and no header at all 
 """
 
 from csp.constants import NONE, SELF
+from axes.backends import AxesStandaloneBackend
 from csp.middleware import CSPMiddleware
 
 
@@ -25,3 +26,16 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
         if not report_only:
             parts.replace = {**(parts.replace or {}), "frame-ancestors": frame_ancestors(response)}
         return parts
+
+
+class LoginThrottlingBackend(AxesStandaloneBackend):
+    """django-axes' lockout check, for every login that comes with a request.
+
+    ``authenticate()`` without a request (the test client's ``login()``, a shell) has no address
+    to throttle by; axes would refuse it with an error, so it is left to the next backend.
+    """
+
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        if request is None:
+            return None
+        return super().authenticate(request, username=username, password=password, **kwargs)

@@ -205,7 +205,7 @@ LOGIN_URL = "admin:login"
 # Login throttling (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one user name
 # from one address, that pair is locked out for AXES_COOLOFF_MINUTES (a right password too).
 AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",
+    "podcastcms.security.LoginThrottlingBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))

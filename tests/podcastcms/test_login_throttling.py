@@ -85,3 +85,14 @@ def test_login_lockout_ends_after_the_cooloff(settings, editor):
         response = attempt(client, "editor", PASSWORD)
 
     assert (response.status_code, response["Location"]) == (302, "/admin/")
+
+
+def test_login_without_a_request_is_not_throttled_and_still_checks_the_password(settings, editor):
+    client = Client()
+    for n in range(settings.AXES_FAILURE_LIMIT):
+        attempt(client, "editor", f"guess-{n}")
+
+    # The test client's login() authenticates without a request: no address to lock out.
+    assert Client().login(username="editor", password=PASSWORD) is True
+    assert Client().login(username="editor", password="wrong") is False
+    assert attempt(client, "editor", PASSWORD).status_code == 429
