@@ -6,8 +6,8 @@ default, ``SAMEORIGIN`` from ``xframe_options_sameorigin`` and no header at all 
 ``frame-ancestors``, so the policy must say the same thing, decided in the same place.
 """
 
-from csp.constants import NONE, SELF
 from axes.backends import AxesStandaloneBackend
+from csp.constants import NONE, SELF
 from csp.middleware import CSPMiddleware
 
 
