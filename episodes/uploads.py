@@ -14,8 +14,6 @@ from datetime import date
 from ckeditor_uploader import utils as ckeditor_utils
 from ckeditor_uploader.backends import get_backend
 from ckeditor_uploader.forms import SearchForm
-from csp.constants import UNSAFE_INLINE
-from csp.decorators import csp_update
 from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.exceptions import ValidationError
@@ -142,7 +140,6 @@ def files_in(folder):
 
 
 @never_cache
-@csp_update({"script-src": [UNSAFE_INLINE]})  # ckeditor_uploader's gallery page has inline scripts
 @staff_member_required
 def browse(request):
     if not can(request.user, "edit"):

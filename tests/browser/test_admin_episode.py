@@ -135,3 +135,34 @@ def test_image_uploaded_from_editor_dialog_is_stored_under_the_show(
     stored = sorted(p.name for p in (media_root / "editor-uploads" / "podcast-init").rglob("*.png"))
     assert stored == [name, name.replace(".png", "_thumb.png")]
     assert csp_violations == []
+
+
+def test_image_chosen_from_browse_server_window_reaches_the_editor(
+    live_server, page, screenshot, media_root, csp_violations
+):
+    show = make_show(title="Podcast.__init__", slug="podcast-init")
+    make_user("producer", role=Team.PRODUCER, shows=[show])
+    folder = media_root / "editor-uploads" / "podcast-init" / "2026" / "12"
+    folder.mkdir(parents=True)
+    (folder / "0123456789abcdef0123456789abcdef.png").write_bytes(png_bytes(size=(64, 48)))
+    (folder / "0123456789abcdef0123456789abcdef_thumb.png").write_bytes(png_bytes(size=(32, 24)))
+
+    page.goto(f"{live_server.url}/admin/login/?next=/admin/episodes/episode/add/")
+    page.fill("#id_username", "producer")
+    page.fill("#id_password", "pw-for-tests")
+    page.click("input[type=submit]")
+    page.frame_locator("iframe.cke_wysiwyg_frame").locator("body").click()
+    page.locator("#cke_id_show_notes .cke_button__image").click()
+    with page.expect_popup() as popup_info:
+        page.get_by_label("Image Info").get_by_label("Browse Server").click()
+    browse = popup_info.value
+    browse.wait_for_load_state()
+    browse_violations = []
+    browse.on("console", lambda m: browse_violations.append(m.text) if "Content Security" in m.text else None)
+    screenshot("admin-editor-browse-server", browse, full_page=False)
+    browse.get_by_role("button", name="Embed Image").click()
+
+    expect(page.locator(".cke_dialog_ui_input_text input").first).to_have_value(
+        "/media/editor-uploads/podcast-init/2026/12/0123456789abcdef0123456789abcdef.png"
+    )
+    assert (csp_violations, browse_violations) == ([], [])
