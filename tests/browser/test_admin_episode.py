@@ -159,6 +159,7 @@ def test_image_chosen_from_browse_server_window_reaches_the_editor(
     browse.wait_for_load_state()
     browse_violations = []
     browse.on("console", lambda m: browse_violations.append(m.text) if "Content Security" in m.text else None)
+    expect(browse.locator(".browse-grid img")).to_have_js_property("naturalWidth", 32)
     screenshot("admin-editor-browse-server", browse, full_page=False)
     browse.get_by_role("button", name="Embed Image").click()
 
