@@ -32,6 +32,11 @@ def podcast_guid_for_url(feed_url):
     return uuid.uuid5(PODCAST_GUID_NAMESPACE, address)
 
 
+def in_feed(text, tag):
+    """A help text in the producer's words, with the directory's name for it as a small note."""
+    return f'{text} <span class="in-the-feed">In the feed: <code>{tag}</code></span>'
+
+
 def show_artwork_path(show, filename):
     return f"shows/{show.slug}/artwork/{filename}"
 
@@ -268,41 +273,65 @@ class Episode(models.Model):
 
     show = models.ForeignKey(Show, on_delete=models.PROTECT, related_name="episodes")
     title = models.CharField(
-        max_length=255, help_text="Without the episode number or show name (Apple's rule)."
+        max_length=255,
+        help_text="Leave out the episode number and the show's name: apps show those on their own.",
     )
-    slug = models.SlugField(max_length=150, help_text="Unique within the show; part of the page URL.")
+    slug = models.SlugField(
+        max_length=150,
+        help_text="The end of the episode page's address; each episode of a show needs its own.",
+    )
     number = models.PositiveIntegerField(
-        null=True, blank=True, validators=[MinValueValidator(1)], help_text="itunes:episode"
+        "episode number",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text=in_feed("Apps sort and label episodes by it.", "itunes:episode"),
     )
     season = models.PositiveIntegerField(
-        null=True, blank=True, validators=[MinValueValidator(1)], help_text="itunes:season"
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text=in_feed("Apps group episodes by season.", "itunes:season"),
     )
     episode_type = models.CharField("type", max_length=16, choices=TYPE_CHOICES, default=FULL)
     summary = models.TextField(
         validators=[MaxBytesValidator(4000)],
-        help_text="Plain text, at most 4000 bytes: “About this Episode” and the feed description.",
+        help_text=in_feed(
+            "A few plain sentences: “About this Episode” on the page and the text apps show first "
+            "(about 4000 letters at most).",
+            "description",
+        ),
     )
     show_notes = RichTextField(
-        blank=True, help_text="The full notes; sanitised on save and sent as content:encoded."
+        blank=True,
+        help_text=in_feed(
+            "Everything else: questions, links, timestamps. Apps show it below the summary.",
+            "content:encoded",
+        ),
     )
     interview_topic = models.CharField(
         max_length=500,
         blank=True,
         help_text=(
-            "Plain text ending the guest line on the page: “today I’m interviewing Adam Paszke "
-            "about <this>”. Leave empty to end the line after the guests’ names."
+            "Ends the guest line on the episode page: “today I’m interviewing <the guests> about "
+            "<this>”. Leave empty to end the line after the guests’ names."
         ),
     )
     audio = models.FileField(
         upload_to=episode_audio_path,
         blank=True,
         validators=[validate_audio_file],
-        help_text="Duration, size and type are read from the file.",
+        help_text="The episode's MP3 or M4A: it uploads as soon as you choose it.",
+    )
+    audio_original_name = models.CharField(
+        "audio file name", max_length=255, blank=True, editable=False, help_text="As it was uploaded."
     )
     external_audio_url = models.URLField(
         max_length=1000,
         blank=True,
-        help_text="For imported shows: the audio stays where it is and this URL is the enclosure.",
+        help_text=in_feed(
+            "For imported episodes: the audio stays where it was and apps download it from here.", "enclosure"
+        ),
     )
     audio_size = models.PositiveBigIntegerField("audio size (bytes)", null=True, blank=True, editable=False)
     audio_mime_type = models.CharField(max_length=64, blank=True, editable=False)
@@ -325,7 +354,9 @@ class Episode(models.Model):
         blank=True,
         help_text="For imported episodes: their artwork where it is hosted; an upload takes precedence.",
     )
-    explicit = models.BooleanField(default=False)
+    explicit = models.BooleanField(
+        default=False, help_text=in_feed("Tick when the episode has explicit language.", "itunes:explicit")
+    )
     guid = models.CharField(
         max_length=255,
         unique=True,
@@ -565,7 +596,12 @@ class Chapter(models.Model):
     """A chapter marker, served in the episode's JSON chapters document."""
 
     episode = models.ForeignKey(Episode, on_delete=models.CASCADE, related_name="chapters")
-    start_time = models.PositiveIntegerField(help_text="Seconds from the start of the audio.")
+    start_time = models.DecimalField(
+        max_digits=10,
+        decimal_places=3,
+        validators=[MinValueValidator(0)],
+        help_text="Where the chapter starts, as HH:MM:SS or HH:MM:SS.mmm.",
+    )
     title = models.CharField(max_length=255)
     url = models.URLField(max_length=1000, blank=True)
 
@@ -680,3 +716,7 @@ class ShowSlugHistory(models.Model):
 
     def __str__(self):
         return self.old_slug
+
+
+from .audio_uploads import StagedAudio  # noqa: E402, F401
+from .notifications import NotificationSettings  # noqa: E402, F401

@@ -271,13 +271,20 @@ def test_audio_with_wrong_extension_gets_form_error(studio):
 
 
 def test_duplicate_slug_in_same_show_gets_form_error_and_saves_nothing(studio, media_root):
-    make_episode(studio["show"], slug="the-past-present-and-future-of-deep-learning-in-pytorch")
+    make_episode(
+        studio["show"],
+        title="Episode with that slug",
+        slug="the-past-present-and-future-of-deep-learning-in-pytorch",
+    )
     before = row_counts()
 
     response = studio["client"].post(add_url(), reference_form(studio))
 
     assert response.context["adminform"].form.errors == {
-        "__all__": ["Episode with this Show and Slug already exists."]
+        "slug": [
+            "“Episode with that slug” already uses this slug on Podcast.__init__; choose another "
+            "(the page address must be unique within the show)."
+        ]
     }
     assert row_counts() == before
     assert stored_files(media_root) == []

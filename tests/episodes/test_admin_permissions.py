@@ -522,7 +522,16 @@ def test_producer_has_no_publish_actions(world):
     response = client_for(world, "producer_a").get(admin_url("changelist", Episode))
 
     choices = [value for value, _ in response.context["action_form"].fields["action"].choices]
-    assert choices == ["", "mark_ready_for_review", "duplicate"]
+    assert choices == [
+        "",
+        "mark_ready_for_review",
+        "duplicate",
+        "add_credit",
+        "replace_credit",
+        "remove_credit",
+        "set_season",
+        "set_episode_type",
+    ]
 
 
 def test_producer_posting_publish_action_changes_nothing(world):

@@ -53,11 +53,23 @@ def test_a_show_following_every_rule_has_no_findings():
         ),
         (
             lambda: jpeg_upload("cmyk.jpg", mode="CMYK"),
-            [(ERROR, "The show artwork uses the CMYK colour space; Apple requires RGB.")],
+            [
+                (
+                    ERROR,
+                    "The show artwork is saved with print (CMYK) colours; Apple requires full RGB colour. "
+                    "Export it again as an RGB JPEG or PNG.",
+                )
+            ],
         ),
         (
             lambda: image_upload("grey.png", mode="L", color=128),
-            [(ERROR, "The show artwork uses the L colour space; Apple requires RGB.")],
+            [
+                (
+                    ERROR,
+                    "The show artwork is saved with greyscale only; Apple requires full RGB colour. "
+                    "Export it again as an RGB JPEG or PNG.",
+                )
+            ],
         ),
         (
             lambda: image_upload("misnamed.jpg"),
