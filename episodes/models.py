@@ -313,8 +313,8 @@ class Episode(models.Model):
         max_length=500,
         blank=True,
         help_text=(
-            "Ends the guest line on the episode page: “today I’m interviewing <the guests> about "
-            "<this>”. Leave empty to end the line after the guests’ names."
+            "Ends the guest line on the episode page: “today I’m interviewing [the guests] about "
+            "[this topic]”. Leave empty to end the line after the guests’ names."
         ),
     )
     audio = models.FileField(

@@ -84,7 +84,7 @@ def flight_problems(episode, published_at, reads=None):
     return [problem for read in reads if (problem := read.campaign.flight_problem(day))]
 
 
-def publication_problems(episode, published_at):
+def publication_problems(episode, published_at, reads=None):
     """Everything that keeps ``episode`` from going out at ``published_at``: the feed lint's
     errors and sponsor reads outside their campaign's flight. Empty when it may be published.
 
@@ -98,7 +98,7 @@ def publication_problems(episode, published_at):
     finally:
         episode.status, episode.published_at = state
     if episode.pk:
-        problems += flight_problems(episode, published_at)
+        problems += flight_problems(episode, published_at, reads)
     return problems
 
 

@@ -16,6 +16,7 @@ from episodes.admin.actions import (
     PublicationRecordInline,
     preview_link,
 )
+from episodes.admin.calendar import calendar_urls
 from episodes.admin.uploads import AudioUploadWidget, staged_description, upload_urls
 from episodes.audio_uploads import StagedAudio
 from episodes.feeds.lint import feed_check as lint_feed_check
@@ -46,11 +47,12 @@ from sponsors.models import SponsorRead, publication_day
 
 def add_lint_errors(form, findings):
     """Feed-lint errors as form errors at their fields (at the top when the field is not in the form)."""
+    refused = set(form.errors)  # fields whose own validation already said what is wrong
     for finding in findings:
         if not finding.is_error:
             continue
         field = finding.field if finding.field in form.fields else None
-        if field and field in form.errors and finding.message in form.errors[field]:
+        if field and field in refused:
             continue
         form.add_error(field, finding.message)
 
@@ -65,6 +67,8 @@ class CreditInline(ShowScopedInline, admin.TabularInline):
         if db_field.name == "role":
             # The show's hosts are credited on their own; a credit added by hand is most often a guest.
             kwargs["initial"] = "guest"
+        if db_field.name == "person":
+            kwargs["help_text"] = "Type a name; add new people under People."
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
@@ -79,6 +83,12 @@ class EpisodeLinkInline(ShowScopedInline, admin.TabularInline):
     model = EpisodeLink
     extra = 0
     fields = ["title", "url", "order"]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "url":
+            # A plain input: the admin's "Currently: … Change:" doubles every row's height.
+            kwargs["widget"] = forms.URLInput(attrs={"class": "vURLField"})
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
 class SponsorReadFormSet(forms.BaseInlineFormSet):
@@ -110,6 +120,14 @@ class SponsorReadInline(ShowScopedInline, admin.StackedInline):
     extra = 0
     fields = [("campaign", "position", "order"), "copy"]
     autocomplete_fields = ["campaign"]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "campaign":
+            kwargs["help_text"] = (
+                "Campaigns in flight today come first; the others are marked. A read must fall within "
+                "its campaign's flight when the episode goes out."
+            )
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
 class TimecodeField(forms.Field):
@@ -424,7 +442,7 @@ class EpisodeAdmin(FeedCheckField, ShowScopedAdmin, revisions.ScopedVersionAdmin
     view_on_site = True
 
     def get_urls(self):
-        return upload_urls(self) + revisions.revision_urls(self) + super().get_urls()
+        return calendar_urls(self) + upload_urls(self) + revisions.revision_urls(self) + super().get_urls()
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)

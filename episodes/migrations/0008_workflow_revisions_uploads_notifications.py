@@ -46,7 +46,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='episode',
             name='interview_topic',
-            field=models.CharField(blank=True, help_text='Ends the guest line on the episode page: “today I’m interviewing <the guests> about <this>”. Leave empty to end the line after the guests’ names.', max_length=500),
+            field=models.CharField(blank=True, help_text='Ends the guest line on the episode page: “today I’m interviewing [the guests] about [this topic]”. Leave empty to end the line after the guests’ names.', max_length=500),
         ),
         migrations.AlterField(
             model_name='episode',
