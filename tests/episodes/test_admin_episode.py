@@ -361,6 +361,9 @@ def test_summary_over_4000_bytes_gets_form_error(studio):
     response = studio["client"].post(add_url(), reference_form(studio, summary="é" * 2001))
 
     assert response.context["adminform"].form.errors == {
-        "summary": ["This text is 4002 bytes in UTF-8; at most 4000 are allowed."]
+        "summary": [
+            "This text is too long for podcast apps: 4002 bytes, at most 4000 (accented letters "
+            "and emoji count as two to four)."
+        ]
     }
     assert Episode.objects.count() == 0

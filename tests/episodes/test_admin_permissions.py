@@ -109,6 +109,17 @@ def autocomplete_url(app_label, model_name, field_name, term=""):
     return f"{reverse('admin:autocomplete')}?{query}"
 
 
+def revision_url(view, episode):
+    """The URL of a revision of ``episode`` (one is kept first, as a save would)."""
+    import reversion
+    from reversion.models import Version
+
+    with reversion.create_revision():
+        reversion.add_to_revision(episode)
+    version = Version.objects.get_for_object(episode).first()
+    return reverse(f"admin:episodes_episode_{view}", args=[episode.pk, version.pk])
+
+
 def view_on_site_url(obj):
     content_type = ContentType.objects.get_for_model(obj)
     return reverse("admin:view_on_site", args=[content_type.pk, obj.pk])
@@ -208,6 +219,35 @@ MATRIX = [
     ("episode A view on site", lambda w: view_on_site_url(w["episode_a"]), (302, 302, 302, 302)),
     ("episode B view on site", lambda w: view_on_site_url(w["episode_b"]), (302, 404, 404, 302)),
     ("show B view on site", lambda w: view_on_site_url(w["show_b"]), (302, 404, 404, 302)),
+    # The editorial calendar, revisions, restoring deleted episodes, audio uploads.
+    ("episode calendar", lambda w: reverse("admin:episodes_episode_calendar"), LOGIN_ONLY),
+    (
+        "episode calendar month",
+        lambda w: reverse("admin:episodes_episode_calendar") + "?view=month&date=2026-02-01",
+        LOGIN_ONLY,
+    ),
+    (
+        "episode calendar of show B",
+        lambda w: reverse("admin:episodes_episode_calendar") + f"?show={w['show_b'].pk}",
+        (302, 404, 404, 200),
+    ),
+    ("episode A revision", lambda w: revision_url("revision", w["episode_a"]), LOGIN_ONLY),
+    ("episode A revision changes", lambda w: revision_url("changes", w["episode_a"]), LOGIN_ONLY),
+    ("episode B revision", lambda w: revision_url("revision", w["episode_b"]), SCOPED_OTHER),
+    ("episode B revision changes", lambda w: revision_url("changes", w["episode_b"]), SCOPED_OTHER),
+    ("episode recover list", lambda w: reverse("admin:episodes_episode_recoverlist"), (302, 404, 404, 200)),
+    # Uploads take POST only (their scoping is tested in test_audio_staging); all need a login.
+    ("episode audio upload", lambda w: reverse("admin:episodes_episode_upload_audio"), (302, 405, 405, 405)),
+    (
+        "episode direct upload start",
+        lambda w: reverse("admin:episodes_episode_upload_start"),
+        (302, 405, 405, 405),
+    ),
+    (
+        "episode direct upload complete",
+        lambda w: reverse("admin:episodes_episode_upload_complete"),
+        (302, 405, 405, 405),
+    ),
     # The index and the editor's image browser.
     ("admin index", lambda w: reverse("admin:index"), LOGIN_ONLY),
     ("editor browse", lambda w: reverse("ckeditor_browse"), LOGIN_ONLY),
