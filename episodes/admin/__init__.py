@@ -441,6 +441,10 @@ class EpisodeAdmin(FeedCheckField, ShowScopedAdmin, revisions.ScopedVersionAdmin
     actions = WORKFLOW_ACTIONS + bulk.EPISODE_ACTIONS
     view_on_site = True
 
+    class Media:
+        # The change form and the list fit a 1280 px window.
+        css = {"all": ["episodes/admin/episode-form.css"]}
+
     def get_urls(self):
         return calendar_urls(self) + upload_urls(self) + revisions.revision_urls(self) + super().get_urls()
 
