@@ -383,7 +383,7 @@ class EpisodeAdmin(FeedCheckField, ShowScopedAdmin, revisions.ScopedVersionAdmin
     delete_action = "publish"
     form = EpisodeAdminForm
     change_form_template = "admin/episodes/episode/change_form.html"
-    list_display = ["title", "show", "number", "state", "published_at", "audio_duration"]
+    list_display = ["title", "show", "episode_number", "state", "publication", "audio_duration"]
     list_filter = [ShowListFilter, "status", "published_at"]
     list_select_related = ["show"]
     search_fields = ["title", "slug", "summary"]
@@ -470,6 +470,9 @@ class EpisodeAdmin(FeedCheckField, ShowScopedAdmin, revisions.ScopedVersionAdmin
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "audio":
             kwargs["widget"] = AudioUploadWidget
+        elif db_field.get_internal_type() == "URLField" or db_field.name == "external_audio_url":
+            # A plain input: the admin's "Currently: … Change:" repeats the address above the field.
+            kwargs["widget"] = forms.URLInput(attrs={"class": "vURLField"})
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def get_view_on_site_url(self, obj=None):
@@ -495,6 +498,16 @@ class EpisodeAdmin(FeedCheckField, ShowScopedAdmin, revisions.ScopedVersionAdmin
     @admin.display(description="preview link")
     def preview(self, obj):
         return preview_link(obj)
+
+    @admin.display(description="no.", ordering="number")
+    def episode_number(self, obj):
+        return obj.number
+
+    @admin.display(description="publication", ordering="published_at")
+    def publication(self, obj):
+        if obj.published_at is None:
+            return None
+        return f"{timezone.localtime(obj.published_at):%-d %b %Y, %H:%M}"
 
     @admin.display(description="status", ordering="status")
     def state(self, obj):

@@ -23,6 +23,7 @@ HIDDEN_FIELDS = {"id", "guid", "updated_at", "created_at", "content_changed_at",
 
 class ScopedVersionAdmin:
     object_history_template = "admin/episodes/episode/object_history.html"
+    change_list_template = "admin/episodes/episode/change_list.html"
 
     def revision_view(self, request, object_id, version_id, extra_context=None):
         obj = self.get_object(request, unquote(object_id))
@@ -34,7 +35,11 @@ class ScopedVersionAdmin:
 
     def changelist_view(self, request, extra_context=None):
         # reversion wraps the whole list in one revision; bulk actions keep one per episode.
-        context = {"has_change_permission": self.has_change_permission(request), **(extra_context or {})}
+        context = {
+            "has_change_permission": self.has_change_permission(request),
+            "may_recover": is_network_admin(request.user),
+            **(extra_context or {}),
+        }
         return super(VersionAdmin, self).changelist_view(request, context)
 
     def recoverlist_view(self, request, extra_context=None):
