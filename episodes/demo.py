@@ -514,6 +514,7 @@ class DemoLoader:
         admin.save()
         for username, team_name, role, show_slugs in DEMO_USERS:
             user, _ = User.objects.get_or_create(username=username)
+            user.email = user.email or f"{username}@example.com"  # workflow e-mail (console backend)
             user.is_staff = True
             user.set_password(password)
             user.save()

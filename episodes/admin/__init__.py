@@ -4,6 +4,7 @@ from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.db import models
 from django.utils import timezone
 from reversion.admin import VersionAdmin
 
@@ -470,7 +471,7 @@ class EpisodeAdmin(FeedCheckField, ShowScopedAdmin, revisions.ScopedVersionAdmin
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "audio":
             kwargs["widget"] = AudioUploadWidget
-        elif db_field.get_internal_type() == "URLField" or db_field.name == "external_audio_url":
+        elif isinstance(db_field, models.URLField):
             # A plain input: the admin's "Currently: … Change:" repeats the address above the field.
             kwargs["widget"] = forms.URLInput(attrs={"class": "vURLField"})
         return super().formfield_for_dbfield(db_field, request, **kwargs)

@@ -232,3 +232,38 @@ def test_bulk_add_credit_from_the_list(live_server, page, screenshot, newsroom):
     assert list(
         Credit.objects.filter(person__name="Adam Paszke").values_list("episode__title", flat=True)
     ) == ["Where Python Packaging Goes Next"]
+
+
+def test_merging_two_people_and_the_old_address_redirects(live_server, page, screenshot, newsroom):
+    make_user("netadmin", role=Team.NETWORK_ADMIN, all_shows=True)
+    duplicate = Person.objects.create(name="T. Macey", slug="t-macey")
+    credit(newsroom["scheduled"], duplicate, role="guest")
+    log_in(page, live_server, "netadmin", "/admin/people/person/?q=Macey")
+
+    page.locator("#result_list input.action-select").nth(0).check()
+    page.locator("#result_list input.action-select").nth(1).check()
+    page.select_option("select[name=action]", "merge_selected_people")
+    page.click("button[name=index]")
+    page.get_by_label("Tobias Macey (/people/tobias-macey/)").check()
+    screenshot("editorial-merge-people", full_page=False)
+    page.get_by_role("button", name="Merge").click()
+
+    expect(page.locator(".messagelist .success")).to_contain_text("Merged “T. Macey” into “Tobias Macey”")
+    assert list(
+        Credit.objects.filter(episode=newsroom["scheduled"]).values_list("person__slug", flat=True)
+    ) == ["tobias-macey"]
+
+
+def test_each_user_turns_workflow_mail_off(live_server, page, screenshot, newsroom):
+    log_in(page, live_server, "producer")
+
+    page.get_by_role("link", name="Notification settings").first.click()
+    checkbox = page.get_by_label("Send me e-mail about episodes")
+    expect(checkbox).to_be_checked()
+    checkbox.uncheck()
+    screenshot("editorial-notification-settings", full_page=False)
+    page.click("input[name=_save]")
+
+    from episodes.models import NotificationSettings
+
+    assert NotificationSettings.objects.get(user__username="producer").email_enabled is False
