@@ -129,7 +129,7 @@ class Show(models.Model):
         upload_to=show_artwork_path,
         blank=True,
         validators=[validate_image_file],
-        help_text="Square JPEG or PNG, 1400–3000 px, RGB (Apple's rule).",
+        help_text="A square JPEG or PNG in RGB colour, between 1400 and 3000 px on each side.",
     )
     artwork_url = models.URLField(
         "artwork URL",
@@ -146,7 +146,11 @@ class Show(models.Model):
     )
     explicit = models.BooleanField(default=False, help_text="The show contains explicit content.")
     show_type = models.CharField("type", max_length=16, choices=TYPE_CHOICES, default=EPISODIC)
-    author = models.CharField(max_length=255, blank=True, help_text="itunes:author, e.g. the host.")
+    author = models.CharField(
+        max_length=255,
+        blank=True,
+        help_text=in_feed("The name apps show under the show's title, e.g. the host.", "itunes:author"),
+    )
     owner_name = models.CharField(max_length=255, blank=True)
     owner_email = models.EmailField(
         blank=True, help_text="Directories send verification mail here; it is in the feed."
@@ -171,24 +175,32 @@ class Show(models.Model):
         unique=True,
         editable=False,
         null=True,
-        help_text="podcast:guid, derived once from the first feed URL and kept for life.",
+        help_text=in_feed(
+            "The show's identity for podcast apps, made once from its first feed address and kept for life.",
+            "podcast:guid",
+        ),
     )
     # Feed settings used by the feed and directory features.
     itunes_block = models.BooleanField(
-        "hide from Apple Podcasts", default=False, help_text="Adds itunes:block Yes to the feed."
+        "hide from Apple Podcasts",
+        default=False,
+        help_text=in_feed("Apple Podcasts stops listing the show.", "itunes:block"),
     )
     itunes_complete = models.BooleanField(
-        "complete", default=False, help_text="No more episodes will be published (itunes:complete)."
+        "complete",
+        default=False,
+        help_text=in_feed("No more episodes will be published; apps stop checking.", "itunes:complete"),
     )
     podcast_locked = models.BooleanField(
         "locked",
         default=True,
-        help_text="podcast:locked yes: other hosting platforms must refuse to import this feed.",
+        help_text=in_feed("Other hosting platforms must refuse to import this feed.", "podcast:locked"),
     )
     funding_url = models.URLField(blank=True)
     funding_text = models.CharField(max_length=128, blank=True)
     new_feed_url = models.URLField(
-        blank=True, help_text="When the feed moves elsewhere: its new address (itunes:new-feed-url)."
+        blank=True,
+        help_text=in_feed("When the feed moves elsewhere: its new address.", "itunes:new-feed-url"),
     )
     feed_move_confirmed = models.BooleanField(
         default=False, help_text="Once confirmed, the old feed URL answers 301 to the new one."
@@ -203,12 +215,18 @@ class Show(models.Model):
         ("blog", "Blog"),
     ]
     medium = models.CharField(
-        max_length=16, choices=MEDIUM_CHOICES, default="podcast", help_text="podcast:medium"
+        max_length=16,
+        choices=MEDIUM_CHOICES,
+        default="podcast",
+        help_text=in_feed("What the feed carries: a podcast, music, video …", "podcast:medium"),
     )
     license = models.CharField(
         max_length=128,
         blank=True,
-        help_text="podcast:license: an SPDX identifier such as cc-by-4.0, or a name with its URL below.",
+        help_text=in_feed(
+            "The licence of the episodes: a short code such as cc-by-4.0, or a name with its URL below.",
+            "podcast:license",
+        ),
     )
     license_url = models.URLField(
         max_length=1000, blank=True, help_text="The license text; required when it is not an SPDX identifier."

@@ -117,13 +117,16 @@ def check_artwork(field_file, label, field_name="artwork"):
             )
     if width != height:
         findings.append(Finding(ERROR, f"{label} is {width} × {height} px; it must be square."))
-    if min(width, height) < ARTWORK_MIN or max(width, height) > ARTWORK_MAX:
-        findings.append(
-            Finding(
-                ERROR,
-                f"{label} is {width} × {height} px; Apple requires {ARTWORK_MIN}–{ARTWORK_MAX} px.",
-            )
-        )
+    # Name the side that is wrong: a fine width is not mentioned.
+    sides = (("width", width), ("height", height))
+    for wrong, limit, where in (
+        ([s for s in sides if s[1] < ARTWORK_MIN], ARTWORK_MIN, "below Apple's minimum"),
+        ([s for s in sides if s[1] > ARTWORK_MAX], ARTWORK_MAX, "above Apple's maximum"),
+    ):
+        if wrong:
+            named = " and ".join(f"{name} ({value} px)" for name, value in wrong)
+            verb = "are" if len(wrong) > 1 else "is"
+            findings.append(Finding(ERROR, f"{label}'s {named} {verb} {where} of {limit} px."))
     if mode == "RGBA":
         findings.append(Finding(WARNING, f"{label} has transparency; Apple expects flat RGB artwork."))
     elif mode != "RGB":

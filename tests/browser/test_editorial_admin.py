@@ -122,7 +122,7 @@ def test_bad_artwork_on_a_published_episode_is_an_error_at_its_field(
     errors = page.locator(".field-artwork .errorlist li")
     expect(errors).to_have_text(
         [
-            "The episode artwork is 500 × 500 px; Apple requires 1400–3000 px.",
+            "The episode artwork's width (500 px) and height (500 px) are below Apple's minimum of 1400 px.",
             "The episode artwork is saved with a limited colour palette; Apple requires full RGB colour. "
             "Export it again as an RGB JPEG or PNG.",
         ]

@@ -18,7 +18,7 @@ from tests.factories import make_campaign, make_episode, make_show, make_user, p
 pytestmark = pytest.mark.django_db
 
 PALETTE_ARTWORK_ERRORS = [
-    "The episode artwork is 500 × 500 px; Apple requires 1400–3000 px.",
+    "The episode artwork's width (500 px) and height (500 px) are below Apple's minimum of 1400 px.",
     "The episode artwork is saved with a limited colour palette; Apple requires full RGB colour. "
     "Export it again as an RGB JPEG or PNG.",
 ]
@@ -223,7 +223,7 @@ def test_public_show_with_palette_artwork_gets_errors_at_artwork(desk):
 
     assert response.context["adminform"].form.errors == {
         "artwork": [
-            "The show artwork is 500 × 500 px; Apple requires 1400–3000 px.",
+            "The show artwork's width (500 px) and height (500 px) are below Apple's minimum of 1400 px.",
             "The show artwork is saved with a limited colour palette; Apple requires full RGB colour. "
             "Export it again as an RGB JPEG or PNG.",
         ]
