@@ -415,6 +415,7 @@ class DemoLoader:
             self.log(f"Encoding {audio_seconds} s of audio for “{defaults['title']}” …")
             # Saved like any upload: duration, size and type are read from the file.
             episode.audio.save(f"{slug}.mp3", ContentFile(tone_mp3(audio_seconds)), save=False)
+            episode.audio_original_name = f"{slug}.mp3"
             episode.save()
             self.log(f"Created episode {episode.title}")
             return episode

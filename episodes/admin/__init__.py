@@ -58,6 +58,15 @@ def add_lint_errors(form, findings):
         form.add_error(field, finding.message)
 
 
+class PlainURLInputs:
+    """URL fields as plain inputs: the admin's "Currently: … Change:" repeats each address above it."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if isinstance(db_field, models.URLField):
+            kwargs["widget"] = forms.URLInput(attrs={"class": "vURLField"})
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+
 class CreditInline(ShowScopedInline, admin.TabularInline):
     model = Credit
     extra = 0
@@ -73,23 +82,17 @@ class CreditInline(ShowScopedInline, admin.TabularInline):
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
-class PickInline(ShowScopedInline, admin.TabularInline):
+class PickInline(PlainURLInputs, ShowScopedInline, admin.TabularInline):
     model = Pick
     extra = 0
     fields = ["person", "title", "url", "order"]
     autocomplete_fields = ["person"]
 
 
-class EpisodeLinkInline(ShowScopedInline, admin.TabularInline):
+class EpisodeLinkInline(PlainURLInputs, ShowScopedInline, admin.TabularInline):
     model = EpisodeLink
     extra = 0
     fields = ["title", "url", "order"]
-
-    def formfield_for_dbfield(self, db_field, request, **kwargs):
-        if db_field.name == "url":
-            # A plain input: the admin's "Currently: … Change:" doubles every row's height.
-            kwargs["widget"] = forms.URLInput(attrs={"class": "vURLField"})
-        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
 class SponsorReadFormSet(forms.BaseInlineFormSet):
@@ -176,7 +179,7 @@ class TimecodeField(forms.Field):
         return text + f".{int(fraction * 1000):03}" if fraction else text
 
 
-class ChapterInline(ShowScopedInline, admin.TabularInline):
+class ChapterInline(PlainURLInputs, ShowScopedInline, admin.TabularInline):
     model = Chapter
     extra = 0
     fields = ["start_time", "title", "url"]
@@ -187,7 +190,7 @@ class ChapterInline(ShowScopedInline, admin.TabularInline):
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
-class TranscriptInline(ShowScopedInline, admin.TabularInline):
+class TranscriptInline(PlainURLInputs, ShowScopedInline, admin.TabularInline):
     model = Transcript
     extra = 0
     fields = ["file", "url", "mime_type", "language", "is_captions"]
@@ -379,7 +382,9 @@ class FeedCheckField:
 
 
 @admin.register(Episode)
-class EpisodeAdmin(FeedCheckField, ShowScopedAdmin, revisions.ScopedVersionAdmin, VersionAdmin):
+class EpisodeAdmin(
+    PlainURLInputs, FeedCheckField, ShowScopedAdmin, revisions.ScopedVersionAdmin, VersionAdmin
+):
     # Producers draft and edit; deleting an episode takes it off the feed, as unpublishing does.
     delete_action = "publish"
     form = EpisodeAdminForm
@@ -471,9 +476,6 @@ class EpisodeAdmin(FeedCheckField, ShowScopedAdmin, revisions.ScopedVersionAdmin
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "audio":
             kwargs["widget"] = AudioUploadWidget
-        elif isinstance(db_field, models.URLField):
-            # A plain input: the admin's "Currently: … Change:" repeats the address above the field.
-            kwargs["widget"] = forms.URLInput(attrs={"class": "vURLField"})
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def get_view_on_site_url(self, obj=None):

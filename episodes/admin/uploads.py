@@ -200,8 +200,10 @@ class AudioUploadWidget(forms.ClearableFileInput):
         episode = self.episode
         current = ""
         if episode is not None and episode.audio:
+            # Files uploaded before original names were kept carry only their random stored name.
+            extension = os.path.splitext(episode.audio.name)[1]
             current = describe_audio(
-                episode.audio_original_name or os.path.basename(episode.audio.name),
+                episode.audio_original_name or f"uploaded audio ({extension or 'no extension'})",
                 episode.duration,
                 episode.audio_size,
                 episode.audio_mime_type,

@@ -267,3 +267,23 @@ def test_each_user_turns_workflow_mail_off(live_server, page, screenshot, newsro
     from episodes.models import NotificationSettings
 
     assert NotificationSettings.objects.get(user__username="producer").email_enabled is False
+
+
+def test_reference_episode_change_form_fits_1280_px(live_server, page, screenshot, db):
+    from django.core.management import call_command
+
+    call_command("loaddemo", verbosity=0)
+    show = Episode.objects.get(slug="pytorch-deep-learning-episode-202").show
+    make_user("reference-editor", role=Team.EDITOR, shows=[show])
+    episode = Episode.objects.get(slug="pytorch-deep-learning-episode-202")
+    draft = Episode.objects.get(slug="typing-at-scale-episode-204")
+
+    log_in(page, live_server, "reference-editor")
+    for target in (episode, draft):  # the draft shows its preview link
+        page.goto(f"{live_server.url}/admin/episodes/episode/{target.pk}/change/")
+        expect(page.locator("h1")).to_have_text("Change episode")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 1280
+        screenshot(f"editorial-reference-{target.status}")
+    expect(page.locator(".field-preview a")).to_be_visible()
+    page.click("input[name=_continue]")  # the demo's draft saves as it is
+    expect(page.locator(".messagelist .success")).to_be_visible()

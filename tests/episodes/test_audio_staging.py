@@ -144,3 +144,12 @@ def test_another_users_staged_audio_is_refused(studio):
     assert response.context["adminform"].form.errors == {
         "audio": ["The uploaded audio belongs to another show or has expired; choose the file again."]
     }
+
+
+def test_audio_stored_before_names_were_kept_is_not_shown_by_its_random_name(studio):
+    episode = make_episode(studio["show"], status=Episode.DRAFT, audio=3)
+
+    page = studio["client"].get(reverse("admin:episodes_episode_change", args=[episode.pk])).content.decode()
+
+    assert "Current audio: <strong>uploaded audio (.mp3) · 0:03" in page
+    assert episode.audio.name.rsplit("/", 1)[1] not in page.split('class="audio-current"')[1].split("</p>")[0]
