@@ -9,9 +9,11 @@ the bucket itself (a presigned POST) and this row is written once the object is 
 
 import os
 import uuid
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from .models import Show, random_file_name
 
@@ -54,3 +56,15 @@ class StagedAudio(models.Model):
             "mime_type": self.mime_type,
             "description": describe_audio(self.original_name, self.duration, self.size, self.mime_type),
         }
+
+
+def delete_stale_staged_audio(older_than=timedelta(days=2)):
+    """Delete uploads no episode form took within ``older_than``, files included.
+
+    Idempotent; ``manage.py clearstagedaudio`` runs it (and a periodic task may). Returns how many.
+    """
+    stale = list(StagedAudio.objects.filter(created_at__lt=timezone.now() - older_than))
+    for staged in stale:
+        staged.file.delete(save=False)
+        staged.delete()
+    return len(stale)

@@ -153,3 +153,21 @@ def test_audio_stored_before_names_were_kept_is_not_shown_by_its_random_name(stu
 
     assert "Current audio: <strong>uploaded audio (.mp3) · 0:03" in page
     assert episode.audio.name.rsplit("/", 1)[1] not in page.split('class="audio-current"')[1].split("</p>")[0]
+
+
+def test_uploads_no_form_took_are_deleted_with_their_files_after_two_days(studio, media_root):
+    from datetime import timedelta
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    staged_token(studio)
+    staged_token(studio)
+    old, recent = StagedAudio.objects.order_by("pk")
+    StagedAudio.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=3))
+
+    call_command("clearstagedaudio")
+
+    assert list(StagedAudio.objects.values_list("pk", flat=True)) == [recent.pk]
+    assert not (media_root / old.file.name).exists()
+    assert (media_root / recent.file.name).exists()
