@@ -201,6 +201,11 @@ class SoundbiteInline(ShowScopedInline, admin.TabularInline):
     extra = 0
     fields = ["start_time", "duration", "title"]
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "start_time":
+            return TimecodeField(label="starts at", help_text="Where it starts, as HH:MM:SS(.mmm).")
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
 
 class EpisodeAdminForm(forms.ModelForm):
     """Checks publishing against the show chosen in the form, not only the one shown.
@@ -489,8 +494,16 @@ class EpisodeAdmin(
         problems = []
         if obj is not None and obj.status != Episode.PUBLISHED:
             problems = services.publication_problems(obj, obj.published_at or timezone.now())
-        extra_context = {**(extra_context or {}), "publication_problems": problems}
+        extra_context = {
+            **(extra_context or {}),
+            "publication_problems": problems,
+            "offer_mark_ready": obj is not None and obj.status == Episode.DRAFT,
+        }
         return super().change_view(request, object_id, form_url, extra_context)
+
+    def add_view(self, request, form_url="", extra_context=None):
+        extra_context = {**(extra_context or {}), "offer_mark_ready": True}
+        return super().add_view(request, form_url, extra_context)
 
     def get_inlines(self, request, obj):
         if obj is None:
@@ -558,6 +571,9 @@ class EpisodeAdmin(
         # records who published the episode and when.
         state_changed = bool({"status", "published_at"} & set(form.changed_data))
         wanted_status, wanted_time = obj.status, obj.published_at
+        if "_mark_ready" in request.POST and wanted_status == Episode.DRAFT:
+            # The "Save and mark ready for review" button: the producer's hand-over in one click.
+            state_changed, wanted_status = True, Episode.REVIEW
         if state_changed:
             if change:
                 stored = Episode.objects.only("status", "published_at").get(pk=obj.pk)

@@ -20,7 +20,10 @@ def test_audio_goes_straight_to_the_bucket_with_progress(live_server, page, scre
     audio = tmp_path / "Direct mix.mp3"
     audio.write_bytes(tone_mp3(12))
     bucket_posts = []
-    page.on("request", lambda r: bucket_posts.append(r.url) if r.method == "POST" and r.url.startswith(s3) else None)
+    page.on(
+        "request",
+        lambda r: bucket_posts.append(r.url) if r.method == "POST" and r.url.startswith(s3) else None,
+    )
 
     page.goto(f"{live_server.url}/admin/login/?next=/admin/episodes/episode/add/")
     page.fill("#id_username", "producer")

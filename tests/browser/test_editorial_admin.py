@@ -287,3 +287,18 @@ def test_reference_episode_change_form_fits_1280_px(live_server, page, screensho
     expect(page.locator(".field-preview a")).to_be_visible()
     page.click("input[name=_continue]")  # the demo's draft saves as it is
     expect(page.locator(".messagelist .success")).to_be_visible()
+
+
+def test_producer_hands_a_draft_over_in_one_click(live_server, page, screenshot, newsroom):
+    draft = make_episode(newsroom["show"], title="Ready soon", status=Episode.DRAFT)
+    log_in(page, live_server, "producer", f"/admin/episodes/episode/{draft.pk}/change/")
+
+    button = page.get_by_role("button", name="Save and mark ready for review")
+    page.locator(".mark-ready-row").screenshot(
+        path=str(screenshot("editorial-mark-ready").with_name("editorial-mark-ready-row.png"))
+    )
+    button.click()
+
+    expect(page.locator(".messagelist .success")).to_be_visible()
+    draft.refresh_from_db()
+    assert draft.status == Episode.REVIEW

@@ -112,3 +112,20 @@ def test_notification_settings_page_changes_only_the_users_own_setting(team):
     assert NotificationSettings.objects.get(pk=setting.pk).email_enabled is False
     assert NotificationSettings.objects.get(pk=others.pk).email_enabled is True
     assert (foreign.status_code, foreign["Location"]) == (302, reverse("admin:index"))
+
+
+def test_save_and_mark_ready_button_hands_the_draft_over(team, django_capture_on_commit_callbacks):
+    episode = make_episode(team["show"], status=Episode.DRAFT, title="Hand over")
+    client = Client()
+    client.force_login(team["producer"])
+    url = reverse("admin:episodes_episode_change", args=[episode.pk])
+
+    page = client.get(url).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, episode_post_data(episode, title="Handed over", _mark_ready="1"))
+
+    assert 'name="_mark_ready" value="Save and mark ready for review"' in page
+    assert response.status_code == 302
+    episode.refresh_from_db()
+    assert (episode.title, episode.status) == ("Handed over", Episode.REVIEW)
+    assert [m.subject for m in mail.outbox] == ["[Alpha Show] “Handed over” is ready for review"]
