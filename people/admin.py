@@ -5,6 +5,7 @@ from django.contrib.admin import helpers
 from django.db import transaction
 from django.template.response import TemplateResponse
 
+from episodes.models import Episode
 from episodes.scoped_admin import NetworkWideAdmin
 
 from .merge import merge_people
@@ -45,8 +46,6 @@ def merge_selected_people(modeladmin, request, queryset):
         return TemplateResponse(request, "admin/people/person/merge.html", context)
     kept = next(p for p in people if str(p.pk) == form.cleaned_data["keep"])
     old = next(p for p in people if p.pk != kept.pk)
-    from episodes.models import Episode
-
     with transaction.atomic():
         episode_ids = merge_people(old, kept)
         for episode in Episode.objects.filter(pk__in=episode_ids):

@@ -1,10 +1,12 @@
 import os
+import uuid
 
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import models
+from django.shortcuts import redirect
 from django.utils import timezone
 from reversion.admin import VersionAdmin
 
@@ -43,6 +45,7 @@ from episodes.scoped_admin import (
     ShowScopedInline,
 )
 from people.models import Credit, Pick, ShowHost
+from podcastcms.validators import read_audio_metadata
 from sponsors.models import SponsorRead, publication_day
 
 
@@ -232,8 +235,6 @@ class EpisodeAdminForm(forms.ModelForm):
             audio.widget.staged_description = staged_description(self.staged_token(), self.user)
 
     def staged_token(self):
-        import uuid
-
         value = (self.data.get(self.add_prefix("staged_audio")) or "").strip() if self.is_bound else ""
         try:
             return uuid.UUID(value) if value else None
@@ -298,8 +299,6 @@ class EpisodeAdminForm(forms.ModelForm):
                 staged.mime_type,
             )
         elif episode.audio and not getattr(episode.audio, "_committed", True):
-            from podcastcms.validators import read_audio_metadata
-
             try:
                 metadata = read_audio_metadata(episode.audio.file)
             except ValidationError:
@@ -712,8 +711,6 @@ class NotificationSettingsAdmin(admin.ModelAdmin):
         return super().get_queryset(request).filter(user=request.user)
 
     def changelist_view(self, request, extra_context=None):
-        from django.shortcuts import redirect
-
         if not self.has_view_permission(request):
             raise PermissionDenied
         setting, _ = NotificationSettings.objects.get_or_create(user=request.user)
