@@ -248,6 +248,12 @@ MATRIX = [
         lambda w: reverse("admin:episodes_episode_upload_complete"),
         (302, 405, 405, 405),
     ),
+    # Each user's own notification settings: the list redirects to the user's own row.
+    (
+        "own notification settings",
+        lambda w: reverse("admin:episodes_notificationsettings_changelist"),
+        (302, 302, 302, 302),
+    ),
     # The index and the editor's image browser.
     ("admin index", lambda w: reverse("admin:index"), LOGIN_ONLY),
     ("editor browse", lambda w: reverse("ckeditor_browse"), LOGIN_ONLY),
@@ -268,12 +274,21 @@ def test_admin_redirects_go_to_login_or_say_not_found(world, name, url, expected
     anonymous = client_for(world, "anonymous").get(path)
     assert anonymous["Location"].startswith(LOGIN)
     for role, status in zip(ROLES[1:], expected[1:], strict=True):
-        if status != 302 or "view on site" in name:
+        if status != 302 or "view on site" in name or name == "own notification settings":
             continue
         response = client_for(world, role).get(path, follow=True)
         assert response.redirect_chain[-1][0] == reverse("admin:index")
         message = [str(m) for m in response.context["messages"]]
         assert len(message) == 1 and message[0].endswith("doesn’t exist. Perhaps it was deleted?")
+
+
+def test_notification_settings_redirect_each_user_to_their_own_row(world):
+    from episodes.models import NotificationSettings
+
+    for role in ROLES[1:]:
+        response = client_for(world, role).get(reverse("admin:episodes_notificationsettings_changelist"))
+        own = NotificationSettings.objects.get(user=world["users"][role])
+        assert response["Location"] == reverse("admin:episodes_notificationsettings_change", args=[own.pk])
 
 
 def test_view_on_site_redirects_to_own_show_episode(world):
