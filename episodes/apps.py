@@ -8,8 +8,10 @@ class EpisodesConfig(AppConfig):
     def ready(self):
         from . import signals  # noqa: F401 - connects the slug history receivers
         from .feeds.caching import connect_signals
+        from .history import register as register_revisions
 
         connect_signals()
+        register_revisions()
 
 
 class PodcastAdminConfig(admin_apps.AdminConfig):

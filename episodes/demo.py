@@ -415,6 +415,7 @@ class DemoLoader:
             self.log(f"Encoding {audio_seconds} s of audio for “{defaults['title']}” …")
             # Saved like any upload: duration, size and type are read from the file.
             episode.audio.save(f"{slug}.mp3", ContentFile(tone_mp3(audio_seconds)), save=False)
+            episode.audio_original_name = f"{slug}.mp3"
             episode.save()
             self.log(f"Created episode {episode.title}")
             return episode
@@ -514,6 +515,7 @@ class DemoLoader:
         admin.save()
         for username, team_name, role, show_slugs in DEMO_USERS:
             user, _ = User.objects.get_or_create(username=username)
+            user.email = user.email or f"{username}@example.com"  # workflow e-mail (console backend)
             user.is_staff = True
             user.set_password(password)
             user.save()

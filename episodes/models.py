@@ -34,6 +34,11 @@ def podcast_guid_for_url(feed_url):
     return uuid.uuid5(PODCAST_GUID_NAMESPACE, address)
 
 
+def in_feed(text, tag):
+    """A help text in the producer's words, with the directory's name for it as a small note."""
+    return f'{text} <span class="in-the-feed">In the feed: <code>{tag}</code></span>'
+
+
 def random_file_name(filename):
     """A name nobody can guess, keeping the upload's extension (which says its type)."""
     return uuid.uuid4().hex + os.path.splitext(filename)[1].lower()
@@ -131,7 +136,7 @@ class Show(models.Model):
         upload_to=show_artwork_path,
         blank=True,
         validators=[validate_image_file],
-        help_text="Square JPEG or PNG, 1400–3000 px, RGB (Apple's rule).",
+        help_text="A square JPEG or PNG in RGB colour, between 1400 and 3000 px on each side.",
     )
     artwork_url = models.URLField(
         "artwork URL",
@@ -148,7 +153,11 @@ class Show(models.Model):
     )
     explicit = models.BooleanField(default=False, help_text="The show contains explicit content.")
     show_type = models.CharField("type", max_length=16, choices=TYPE_CHOICES, default=EPISODIC)
-    author = models.CharField(max_length=255, blank=True, help_text="itunes:author, e.g. the host.")
+    author = models.CharField(
+        max_length=255,
+        blank=True,
+        help_text=in_feed("The name apps show under the show's title, e.g. the host.", "itunes:author"),
+    )
     owner_name = models.CharField(max_length=255, blank=True)
     owner_email = models.EmailField(
         blank=True, help_text="Directories send verification mail here; it is in the feed."
@@ -173,24 +182,32 @@ class Show(models.Model):
         unique=True,
         editable=False,
         null=True,
-        help_text="podcast:guid, derived once from the first feed URL and kept for life.",
+        help_text=in_feed(
+            "The show's identity for podcast apps, made once from its first feed address and kept for life.",
+            "podcast:guid",
+        ),
     )
     # Feed settings used by the feed and directory features.
     itunes_block = models.BooleanField(
-        "hide from Apple Podcasts", default=False, help_text="Adds itunes:block Yes to the feed."
+        "hide from Apple Podcasts",
+        default=False,
+        help_text=in_feed("Apple Podcasts stops listing the show.", "itunes:block"),
     )
     itunes_complete = models.BooleanField(
-        "complete", default=False, help_text="No more episodes will be published (itunes:complete)."
+        "complete",
+        default=False,
+        help_text=in_feed("No more episodes will be published; apps stop checking.", "itunes:complete"),
     )
     podcast_locked = models.BooleanField(
         "locked",
         default=True,
-        help_text="podcast:locked yes: other hosting platforms must refuse to import this feed.",
+        help_text=in_feed("Other hosting platforms must refuse to import this feed.", "podcast:locked"),
     )
     funding_url = models.URLField(blank=True)
     funding_text = models.CharField(max_length=128, blank=True)
     new_feed_url = models.URLField(
-        blank=True, help_text="When the feed moves elsewhere: its new address (itunes:new-feed-url)."
+        blank=True,
+        help_text=in_feed("When the feed moves elsewhere: its new address.", "itunes:new-feed-url"),
     )
     feed_move_confirmed = models.BooleanField(
         default=False, help_text="Once confirmed, the old feed URL answers 301 to the new one."
@@ -205,12 +222,18 @@ class Show(models.Model):
         ("blog", "Blog"),
     ]
     medium = models.CharField(
-        max_length=16, choices=MEDIUM_CHOICES, default="podcast", help_text="podcast:medium"
+        max_length=16,
+        choices=MEDIUM_CHOICES,
+        default="podcast",
+        help_text=in_feed("What the feed carries: a podcast, music, video …", "podcast:medium"),
     )
     license = models.CharField(
         max_length=128,
         blank=True,
-        help_text="podcast:license: an SPDX identifier such as cc-by-4.0, or a name with its URL below.",
+        help_text=in_feed(
+            "The licence of the episodes: a short code such as cc-by-4.0, or a name with its URL below.",
+            "podcast:license",
+        ),
     )
     license_url = models.URLField(
         max_length=1000, blank=True, help_text="The license text; required when it is not an SPDX identifier."
@@ -275,41 +298,65 @@ class Episode(models.Model):
 
     show = models.ForeignKey(Show, on_delete=models.PROTECT, related_name="episodes")
     title = models.CharField(
-        max_length=255, help_text="Without the episode number or show name (Apple's rule)."
+        max_length=255,
+        help_text="Leave out the episode number and the show's name: apps show those on their own.",
     )
-    slug = models.SlugField(max_length=150, help_text="Unique within the show; part of the page URL.")
+    slug = models.SlugField(
+        max_length=150,
+        help_text="The end of the episode page's address; each episode of a show needs its own.",
+    )
     number = models.PositiveIntegerField(
-        null=True, blank=True, validators=[MinValueValidator(1)], help_text="itunes:episode"
+        "episode number",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text=in_feed("Apps sort and label episodes by it.", "itunes:episode"),
     )
     season = models.PositiveIntegerField(
-        null=True, blank=True, validators=[MinValueValidator(1)], help_text="itunes:season"
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text=in_feed("Apps group episodes by season.", "itunes:season"),
     )
     episode_type = models.CharField("type", max_length=16, choices=TYPE_CHOICES, default=FULL)
     summary = models.TextField(
         validators=[MaxBytesValidator(4000)],
-        help_text="Plain text, at most 4000 bytes: “About this Episode” and the feed description.",
+        help_text=in_feed(
+            "A few plain sentences: “About this Episode” on the page and the text apps show first "
+            "(about 4000 letters at most).",
+            "description",
+        ),
     )
     show_notes = RichTextField(
-        blank=True, help_text="The full notes; sanitised on save and sent as content:encoded."
+        blank=True,
+        help_text=in_feed(
+            "Everything else: questions, links, timestamps. Apps show it below the summary.",
+            "content:encoded",
+        ),
     )
     interview_topic = models.CharField(
         max_length=500,
         blank=True,
         help_text=(
-            "Plain text ending the guest line on the page: “today I’m interviewing Adam Paszke "
-            "about <this>”. Leave empty to end the line after the guests’ names."
+            "Ends the guest line on the episode page: “today I’m interviewing [the guests] about "
+            "[this topic]”. Leave empty to end the line after the guests’ names."
         ),
     )
     audio = models.FileField(
         upload_to=episode_audio_path,
         blank=True,
         validators=[validate_audio_file],
-        help_text="Duration, size and type are read from the file.",
+        help_text="The episode's MP3 or M4A: it uploads as soon as you choose it.",
+    )
+    audio_original_name = models.CharField(
+        "audio file name", max_length=255, blank=True, editable=False, help_text="As it was uploaded."
     )
     external_audio_url = models.URLField(
         max_length=1000,
         blank=True,
-        help_text="For imported shows: the audio stays where it is and this URL is the enclosure.",
+        help_text=in_feed(
+            "For imported episodes: the audio stays where it was and apps download it from here.", "enclosure"
+        ),
     )
     audio_size = models.PositiveBigIntegerField("audio size (bytes)", null=True, blank=True, editable=False)
     audio_mime_type = models.CharField(max_length=64, blank=True, editable=False)
@@ -332,7 +379,9 @@ class Episode(models.Model):
         blank=True,
         help_text="For imported episodes: their artwork where it is hosted; an upload takes precedence.",
     )
-    explicit = models.BooleanField(default=False)
+    explicit = models.BooleanField(
+        default=False, help_text=in_feed("Tick when the episode has explicit language.", "itunes:explicit")
+    )
     guid = models.CharField(
         max_length=255,
         unique=True,
@@ -582,7 +631,12 @@ class Chapter(models.Model):
     """A chapter marker, served in the episode's JSON chapters document."""
 
     episode = models.ForeignKey(Episode, on_delete=models.CASCADE, related_name="chapters")
-    start_time = models.PositiveIntegerField(help_text="Seconds from the start of the audio.")
+    start_time = models.DecimalField(
+        max_digits=10,
+        decimal_places=3,
+        validators=[MinValueValidator(0)],
+        help_text="Where the chapter starts, as HH:MM:SS or HH:MM:SS.mmm.",
+    )
     title = models.CharField(max_length=255)
     url = models.URLField(max_length=1000, blank=True)
 
@@ -697,3 +751,7 @@ class ShowSlugHistory(models.Model):
 
     def __str__(self):
         return self.old_slug
+
+
+from .audio_uploads import StagedAudio  # noqa: E402, F401
+from .notifications import NotificationSettings  # noqa: E402, F401

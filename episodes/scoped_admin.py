@@ -19,6 +19,7 @@ from django.contrib import admin
 from django.contrib.admin.models import DELETION, LogEntry
 from django.contrib.admin.options import TO_FIELD_VAR
 from django.contrib.admin.utils import unquote
+from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.contrib.contenttypes import views as contenttype_views
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -33,6 +34,17 @@ from episodes.models import Show
 from podcastcms.editor import rich_text_widget
 from podcastcms.fields import RichTextField
 from podcastcms.validators import validate_image_file
+
+
+class LabelledAutocompleteJsonView(AutocompleteJsonView):
+    """Autocomplete whose text a model admin may enrich (``autocomplete_text(obj)``)."""
+
+    def serialize_result(self, obj, to_field_name):
+        result = super().serialize_result(obj, to_field_name)
+        label = getattr(self.model_admin, "autocomplete_text", None)
+        if label is not None:
+            result["text"] = label(obj)
+        return result
 
 
 class PodcastAdminSite(admin.AdminSite):
@@ -68,8 +80,17 @@ class PodcastAdminSite(admin.AdminSite):
         return contenttype_views.shortcut(request, content_type_id, object_id)
 
     def index(self, request, extra_context=None):
-        extra_context = {**(extra_context or {}), "recent_actions": self.recent_actions(request)}
+        from episodes.admin.home import home_sections
+
+        extra_context = {
+            **(extra_context or {}),
+            "recent_actions": self.recent_actions(request),
+            "home": home_sections(request),
+        }
         return super().index(request, extra_context)
+
+    def autocomplete_view(self, request):
+        return LabelledAutocompleteJsonView.as_view(admin_site=self)(request)
 
     def recent_actions(self, request, limit=10):
         """The user's latest log entries about objects they may still see.

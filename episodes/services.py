@@ -4,15 +4,19 @@ Each function checks ``episodes.access.can`` first and raises ``PermissionDenied
 user may not act on the episode's show; each runs in one transaction, so nothing is half done.
 """
 
+from contextlib import contextmanager
+
+import reversion
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from people.models import Credit, Pick
-from sponsors.models import SponsorRead
+from sponsors.models import SponsorRead, publication_day
 
-from . import access
+from . import access, notifications
+from .feeds.lint import lint_episode
 from .models import Chapter, Episode, EpisodeLink, EpisodeSlugHistory, PublicationRecord, new_preview_key
 from .preview import preview_path
 
@@ -35,6 +39,20 @@ def _locked(episode, user, action):
 STATE_FIELDS = ["status", "published_at", "published_by", "preview_key", "updated_at"]
 
 
+@contextmanager
+def revision(user, comment, *episodes):
+    """One transaction and one revision (who, when, what) holding ``episodes`` as they end up.
+
+    Inside an outer revision (the admin's change form) the episodes join that one instead.
+    """
+    with transaction.atomic(), reversion.create_revision():
+        reversion.set_user(user)
+        reversion.set_comment(comment)
+        yield
+        for episode in episodes:
+            reversion.add_to_revision(Episode.objects.get(pk=episode.pk))
+
+
 def _save_state(current, episode):
     """Save the locked row's state and give it to the caller's instance only once it is saved."""
     current.save(update_fields=STATE_FIELDS)
@@ -44,25 +62,62 @@ def _save_state(current, episode):
 
 def mark_ready_for_review(episode, user):
     """A producer hands a draft to the show's editors."""
-    with transaction.atomic():
+    with revision(user, "Marked ready for review.", episode):
         current = _locked(episode, user, "edit")
         if current.status == Episode.PUBLISHED:
             # Marking a published episode ready would take it offline: that is unpublishing.
             raise ValidationError("This episode is already published; only drafts can be marked ready.")
+        was = current.status
         current.status = Episode.REVIEW
         _save_state(current, episode)
+        if was != Episode.REVIEW:
+            notifications.notify_on_commit(notifications.READY, current, user)
     return episode
 
 
+def flight_problems(episode, published_at, reads=None):
+    """Why the episode's sponsor reads may not go out at ``published_at`` (one line per read)."""
+    day = publication_day(published_at)
+    if day is None:
+        return []
+    reads = episode.sponsor_reads.select_related("campaign__sponsor") if reads is None else reads
+    return [problem for read in reads if (problem := read.campaign.flight_problem(day))]
+
+
+def publication_problems(episode, published_at, reads=None):
+    """Everything that keeps ``episode`` from going out at ``published_at``: the feed lint's
+    errors and sponsor reads outside their campaign's flight. Empty when it may be published.
+
+    The one rule for every way of publishing (admin form, actions, API, commands).
+    """
+    problems = []
+    state = episode.status, episode.published_at
+    episode.status, episode.published_at = Episode.PUBLISHED, published_at
+    try:
+        problems += [finding.message for finding in lint_episode(episode) if finding.is_error]
+    finally:
+        episode.status, episode.published_at = state
+    if episode.pk:
+        problems += flight_problems(episode, published_at, reads)
+    return problems
+
+
 def publish(episode, user, when=None):
-    """Publish now, or at ``when``: a future time schedules the episode, with no cron job."""
-    with transaction.atomic():
+    """Publish now, or at ``when``: a future time schedules the episode, with no cron job.
+
+    Refused with every reason (``ValidationError``) while the feed lint finds errors or a
+    sponsor read falls outside its campaign's flight.
+    """
+    with revision(user, "Published.", episode):
         current = _locked(episode, user, "publish")
         now = timezone.now()
         current.status = Episode.PUBLISHED
         current.published_at = when or now
         current.published_by = user
         current.clean()  # audio and a time are required before anything goes out
+        problems = publication_problems(current, current.published_at)
+        if problems:
+            raise ValidationError(problems)
         current.preview_key = new_preview_key()  # links to the draft die with it
         _save_state(current, episode)
         PublicationRecord.objects.create(
@@ -72,6 +127,8 @@ def publish(episode, user, when=None):
             recorded_at=now,
             published_at=current.published_at,
         )
+        event = notifications.SCHEDULED if current.published_at > now else notifications.PUBLISHED
+        notifications.notify_on_commit(event, current, user)
     return episode
 
 
@@ -81,7 +138,7 @@ def unpublish(episode, user):
     ``published_at`` and ``published_by`` keep the last publication for reference; the
     publication records keep every one.
     """
-    with transaction.atomic():
+    with revision(user, "Unpublished.", episode):
         current = _locked(episode, user, "publish")
         if current.status != Episode.PUBLISHED:
             raise ValidationError("This episode is not published.")
@@ -95,18 +152,24 @@ def unpublish(episode, user):
     return episode
 
 
-def return_to_draft(episode, user):
-    """Back to draft: an unpublish for a published episode, an edit for one in review."""
-    with transaction.atomic():
+def return_to_draft(episode, user, comment=""):
+    """Back to draft: an unpublish for a published episode, an edit for one in review.
+
+    An editor sending a reviewed episode back tells its producers, with ``comment``.
+    """
+    with revision(user, f"Sent back to draft. {comment}".strip(), episode):
         current = _locked(episode, user, "edit")
         if current.status == Episode.PUBLISHED:
             return unpublish(episode, user)
+        was = current.status
         current.status = Episode.DRAFT
         _save_state(current, episode)
+        if was == Episode.REVIEW and access.can(user, "publish", current.show):
+            notifications.notify_on_commit(notifications.SENT_BACK, current, user, comment)
     return episode
 
 
-def set_status(episode, user, status, when=None):
+def set_status(episode, user, status, when=None, comment=""):
     """Move the episode to ``status`` through the one service that may do it.
 
     For forms that offer the status as a field: the form saves everything else, then calls this.
@@ -120,7 +183,7 @@ def set_status(episode, user, status, when=None):
     if status == Episode.REVIEW:
         return mark_ready_for_review(episode, user)
     if status == Episode.DRAFT:
-        return return_to_draft(episode, user)
+        return return_to_draft(episode, user, comment)
     raise ValueError(f"Unknown status {status!r}")
 
 

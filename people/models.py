@@ -132,3 +132,22 @@ class Pick(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class PersonSlugHistory(models.Model):
+    """An address a person's page answered to before it was merged into another record or renamed.
+
+    ``/people/<old_slug>/`` answers 301 to the person's current page.
+    """
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="slug_history")
+    old_slug = models.SlugField(max_length=100, unique=True)
+    changed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-changed_at", "-pk"]
+        verbose_name = "old person address"
+        verbose_name_plural = "old person addresses"
+
+    def __str__(self):
+        return self.old_slug

@@ -17,16 +17,27 @@ def taxonomy():
 
 @cache
 def role_choices():
-    """Choices grouped by taxonomy group, stored as the lower-cased role."""
+    """Choices grouped by taxonomy group, stored as the lower-cased role.
+
+    A role the taxonomy names in two groups (“Editor”: Writing and Video Post-Production) is
+    stored once, under the group ``group_for_role`` gives it, so it is offered once, there.
+    """
+    home = group_for_role()
     groups = {}
     for entry in taxonomy():
-        groups.setdefault(entry["group"], []).append((entry["role"].lower(), entry["role"]))
+        role = entry["role"].lower()
+        if home[role] == entry["group"].lower():
+            groups.setdefault(entry["group"], []).append((role, entry["role"]))
     return list(groups.items())
 
 
 @cache
 def group_for_role():
-    return {entry["role"].lower(): entry["group"].lower() for entry in taxonomy()}
+    """{role: group}; a role listed in two groups belongs to the first (as the feed carries it)."""
+    groups = {}
+    for entry in taxonomy():
+        groups.setdefault(entry["role"].lower(), entry["group"].lower())
+    return groups
 
 
 def group_of(role):

@@ -1,13 +1,20 @@
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404
+from django.shortcuts import redirect, render
 
 from episodes.models import Episode
 
-from .models import Credit, Person
+from .models import Credit, Person, PersonSlugHistory
 
 
 def person_detail(request, slug):
     # Someone credited only on drafts, scheduled episodes or private shows has no public page.
-    person = get_object_or_404(Person.objects.public().prefetch_related("links"), slug=slug)
+    person = Person.objects.public().prefetch_related("links").filter(slug=slug).first()
+    if person is None:
+        # A merged or renamed record: its old address answers 301 to the page kept.
+        old = PersonSlugHistory.objects.filter(old_slug=slug, person__in=Person.objects.public()).first()
+        if old is None:
+            raise Http404("No such person.")
+        return redirect(old.person, permanent=True)
     credits = (
         Credit.objects.filter(person=person, episode__in=Episode.objects.published())
         .select_related("episode__show")

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "ckeditor_uploader",
     "csp",
     "axes",
+    "reversion",
     "episodes",
     "people",
     "sponsors",
@@ -170,6 +171,22 @@ PODCASTCMS_MAX_IMAGE_PIXELS = int(os.environ.get("PODCASTCMS_MAX_IMAGE_PIXELS", 
 # Uploads: audio can be large, so it streams to disk instead of memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# The largest episode audio the admin accepts (bytes); 2 GiB by default.
+PODCASTCMS_MAX_AUDIO_BYTES = int(os.environ.get("PODCASTCMS_MAX_AUDIO_BYTES", str(2 * 1024**3)))
+# Seconds a presigned direct-to-bucket upload stays valid (object storage only).
+PODCASTCMS_PRESIGNED_UPLOAD_SECONDS = int(os.environ.get("PODCASTCMS_PRESIGNED_UPLOAD_SECONDS", "3600"))
+
+# Workflow e-mail (ready for review, published, scheduled, sent back). The console backend
+# prints the mail where the server runs, as in the demo; set an SMTP backend in production.
+EMAIL_BACKEND = os.environ.get(
+    "DJANGO_EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "podcasts@localhost")
 
 # Rich text. The widget is chosen in one place (podcastcms.editor) so a deployment can
 # swap it; whatever the browser sends is sanitised on save (podcastcms.sanitize).

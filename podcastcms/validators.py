@@ -201,7 +201,8 @@ class MaxBytesValidator:
         size = len((value or "").encode("utf-8"))
         if size > self.limit:
             raise ValidationError(
-                "This text is %(size)s bytes in UTF-8; at most %(limit)s are allowed.",
+                "This text is too long for podcast apps: %(size)s bytes, at most %(limit)s (accented letters "
+                "and emoji count as two to four).",
                 code="max_bytes",
                 params={"size": size, "limit": self.limit},
             )

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils import timezone
 
 from episodes.access import is_network_admin, shows_for
 from episodes.scoped_admin import NetworkWideAdmin, ShowListFilter
@@ -62,6 +63,20 @@ class CampaignAdmin(NetworkWideAdmin, admin.ModelAdmin):
 
     def get_queryset(self, request):
         return self.scoped(request, super().get_queryset(request))
+
+    def get_search_results(self, request, queryset, search_term):
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        if request.path.endswith("/autocomplete/"):
+            # Campaigns in flight today first; the others follow, marked (autocomplete_text).
+            queryset = queryset.in_flight_first()
+        return queryset, may_have_duplicates
+
+    def autocomplete_text(self, campaign):
+        today = timezone.localdate()
+        if campaign.in_flight_on(today):
+            return f"{campaign} · in flight, {campaign.flight_display()}"
+        state = "ended" if campaign.ends_on and campaign.ends_on < today else "not started"
+        return f"{campaign} · not in flight ({state}: {campaign.flight_display()})"
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)

@@ -1,6 +1,7 @@
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, Q, Value, When
+from django.utils import timezone
 
 from podcastcms.fields import RichTextField
 from podcastcms.validators import validate_image_file
@@ -19,6 +20,21 @@ class Sponsor(models.Model):
         return self.name
 
 
+class CampaignQuerySet(models.QuerySet):
+    def in_flight(self, day=None):
+        """Campaigns whose flight covers ``day`` (today by default)."""
+        day = day or timezone.localdate()
+        return self.filter(Q(starts_on__lte=day), Q(ends_on__isnull=True) | Q(ends_on__gte=day))
+
+    def in_flight_first(self, day=None):
+        """All campaigns, those in flight on ``day`` first, each group newest first."""
+        day = day or timezone.localdate()
+        covering = Q(starts_on__lte=day) & (Q(ends_on__isnull=True) | Q(ends_on__gte=day))
+        return self.annotate(
+            flying=Case(When(covering, then=Value(1)), default=Value(0), output_field=models.IntegerField())
+        ).order_by("-flying", "-starts_on", "name", "pk")
+
+
 class Campaign(models.Model):
     """A sponsor's flight: the copy hosts read, where it sends listeners, and on which shows."""
 
@@ -30,8 +46,17 @@ class Campaign(models.Model):
     read_copy = RichTextField(help_text="The default copy of a read; each read may adapt it.")
     promo_url = models.URLField(max_length=1000, help_text="Where the read sends listeners.")
     promo_code = models.CharField(max_length=64, blank=True)
-    starts_on = models.DateField()
-    ends_on = models.DateField(null=True, blank=True)
+    starts_on = models.DateField(
+        "first day", help_text="Reads may go out on episodes published from this day."
+    )
+    ends_on = models.DateField(
+        "last day",
+        null=True,
+        blank=True,
+        help_text="Episodes published after this day may not carry the read. Empty: no end yet.",
+    )
+
+    objects = CampaignQuerySet.as_manager()
 
     class Meta:
         ordering = ["-starts_on", "name"]
@@ -48,6 +73,30 @@ class Campaign(models.Model):
     def clean(self):
         if self.ends_on and self.starts_on and self.ends_on < self.starts_on:
             raise ValidationError({"ends_on": "The campaign must end on or after its first day."})
+
+    def in_flight_on(self, day):
+        return self.starts_on <= day and (self.ends_on is None or day <= self.ends_on)
+
+    def flight_display(self):
+        """“1 Jan 2019 – 31 Dec 2019”, or “from 1 Jan 2019” without an end."""
+        if self.ends_on is None:
+            return f"from {self.starts_on:%-d %b %Y}"
+        return f"{self.starts_on:%-d %b %Y} – {self.ends_on:%-d %b %Y}"
+
+    def flight_problem(self, day):
+        """Why a read of this campaign may not go out on ``day``, or None when it may."""
+        if self.in_flight_on(day):
+            return None
+        when = "ended" if self.ends_on is not None and day > self.ends_on else "has not started"
+        return (
+            f"The campaign “{self}” {when} on {day:%-d %b %Y}: its flight is {self.flight_display()}. "
+            "Remove the read, or choose a campaign in flight."
+        )
+
+
+def publication_day(published_at):
+    """The day an episode published at ``published_at`` goes out, in the network's time zone."""
+    return timezone.localdate(published_at) if published_at else None
 
 
 class SponsorRead(models.Model):
@@ -80,6 +129,10 @@ class SponsorRead(models.Model):
             show_id = self.episode.show_id
             if not self.campaign.shows.filter(pk=show_id).exists():
                 raise ValidationError({"campaign": "This campaign does not run on this show."})
+            if self.episode.status == "published":
+                problem = self.campaign.flight_problem(publication_day(self.episode.published_at))
+                if problem:
+                    raise ValidationError({"campaign": problem})
 
     def save(self, *args, **kwargs):
         if not self.copy and self.campaign_id:

@@ -1,23 +1,38 @@
+import os
+import uuid
+
 from django import forms
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import models
+from django.shortcuts import redirect
 from django.utils import timezone
+from reversion.admin import VersionAdmin
 
 from episodes import services
 from episodes.access import can, is_network_admin
+from episodes.admin import bulk, revisions
 from episodes.admin.actions import (
     WORKFLOW_ACTIONS,
     EpisodeSlugHistoryInline,
     PublicationRecordInline,
     preview_link,
 )
+from episodes.admin.calendar import calendar_urls
+from episodes.admin.uploads import AudioUploadWidget, staged_description, upload_urls
+from episodes.audio_uploads import StagedAudio
 from episodes.feeds.lint import feed_check as lint_feed_check
+from episodes.feeds.lint import lint_episode, lint_show
 from episodes.imports.admin import import_feed_urls
 from episodes.models import (
     Announcement,
     Chapter,
     Episode,
     EpisodeLink,
+    EpisodeSlugHistory,
     Network,
+    NotificationSettings,
     Show,
     Soundbite,
     Team,
@@ -30,7 +45,29 @@ from episodes.scoped_admin import (
     ShowScopedInline,
 )
 from people.models import Credit, Pick, ShowHost
-from sponsors.models import SponsorRead
+from podcastcms.validators import read_audio_metadata
+from sponsors.models import SponsorRead, publication_day
+
+
+def add_lint_errors(form, findings):
+    """Feed-lint errors as form errors at their fields (at the top when the field is not in the form)."""
+    refused = set(form.errors)  # fields whose own validation already said what is wrong
+    for finding in findings:
+        if not finding.is_error:
+            continue
+        field = finding.field if finding.field in form.fields else None
+        if field and field in refused:
+            continue
+        form.add_error(field, finding.message)
+
+
+class PlainURLInputs:
+    """URL fields as plain inputs: the admin's "Currently: … Change:" repeats each address above it."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if isinstance(db_field, models.URLField):
+            kwargs["widget"] = forms.URLInput(attrs={"class": "vURLField"})
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
 class CreditInline(ShowScopedInline, admin.TabularInline):
@@ -39,15 +76,23 @@ class CreditInline(ShowScopedInline, admin.TabularInline):
     fields = ["person", "role", "order"]
     autocomplete_fields = ["person"]
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "role":
+            # The show's hosts are credited on their own; a credit added by hand is most often a guest.
+            kwargs["initial"] = "guest"
+        if db_field.name == "person":
+            kwargs["help_text"] = "Type a name; add new people under People."
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
-class PickInline(ShowScopedInline, admin.TabularInline):
+
+class PickInline(PlainURLInputs, ShowScopedInline, admin.TabularInline):
     model = Pick
     extra = 0
     fields = ["person", "title", "url", "order"]
     autocomplete_fields = ["person"]
 
 
-class EpisodeLinkInline(ShowScopedInline, admin.TabularInline):
+class EpisodeLinkInline(PlainURLInputs, ShowScopedInline, admin.TabularInline):
     model = EpisodeLink
     extra = 0
     fields = ["title", "url", "order"]
@@ -62,12 +107,17 @@ class SponsorReadFormSet(forms.BaseInlineFormSet):
     def clean(self):
         super().clean()
         show_id = self.instance.show_id
+        episode = self.instance
+        day = publication_day(episode.published_at) if episode.status == Episode.PUBLISHED else None
         for form in self.forms:
             campaign = getattr(form, "cleaned_data", {}).get("campaign")
             if campaign is None or form.cleaned_data.get("DELETE") or show_id is None:
                 continue
             if not campaign.shows.filter(pk=show_id).exists():
                 form.add_error("campaign", "This campaign does not run on this show.")
+            elif day is not None and episode.pk is None and (problem := campaign.flight_problem(day)):
+                # A saved episode's reads are checked by SponsorRead.clean; a new one has no id yet.
+                form.add_error("campaign", problem)
 
 
 class SponsorReadInline(ShowScopedInline, admin.StackedInline):
@@ -78,14 +128,72 @@ class SponsorReadInline(ShowScopedInline, admin.StackedInline):
     fields = [("campaign", "position", "order"), "copy"]
     autocomplete_fields = ["campaign"]
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "campaign":
+            kwargs["help_text"] = (
+                "Campaigns in flight today come first; the others are marked. A read must fall within "
+                "its campaign's flight when the episode goes out."
+            )
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
-class ChapterInline(ShowScopedInline, admin.TabularInline):
+
+class TimecodeField(forms.Field):
+    """A time in the audio as HH:MM:SS, HH:MM:SS.mmm, MM:SS or plain seconds, stored as seconds."""
+
+    widget = forms.TextInput(attrs={"size": 12, "placeholder": "00:00:00.000", "class": "vTimecode"})
+    default_error_messages = {
+        "invalid": "Enter a time in the audio as HH:MM:SS or HH:MM:SS.mmm, e.g. 00:01:02.500.",
+    }
+
+    def to_python(self, value):
+        from decimal import Decimal, InvalidOperation
+
+        value = (value or "").strip()
+        if not value:
+            return None
+        parts = value.split(":")
+        try:
+            if len(parts) > 3 or any(p.strip() == "" for p in parts):
+                raise ValueError
+            seconds = Decimal(parts[-1])
+            minutes = int(parts[-2]) if len(parts) >= 2 else 0
+            hours = int(parts[-3]) if len(parts) == 3 else 0
+        except (ValueError, InvalidOperation):
+            raise ValidationError(self.error_messages["invalid"], code="invalid") from None
+        if seconds < 0 or minutes < 0 or hours < 0 or (len(parts) > 1 and (seconds >= 60 or minutes >= 60)):
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        if seconds.as_tuple().exponent < -3:
+            raise ValidationError(
+                "Give the time to the millisecond at most (three decimals).", code="precision"
+            )
+        return hours * 3600 + minutes * 60 + seconds
+
+    def prepare_value(self, value):
+        from decimal import Decimal, InvalidOperation
+
+        try:
+            seconds = Decimal(value)
+        except (TypeError, ValueError, InvalidOperation):
+            return value
+        whole, fraction = divmod(seconds, 1)
+        hours, rest = divmod(int(whole), 3600)
+        minutes, secs = divmod(rest, 60)
+        text = f"{hours:02}:{minutes:02}:{secs:02}"
+        return text + f".{int(fraction * 1000):03}" if fraction else text
+
+
+class ChapterInline(PlainURLInputs, ShowScopedInline, admin.TabularInline):
     model = Chapter
     extra = 0
     fields = ["start_time", "title", "url"]
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "start_time":
+            return TimecodeField(label="starts at", help_text=db_field.help_text)
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
-class TranscriptInline(ShowScopedInline, admin.TabularInline):
+
+class TranscriptInline(PlainURLInputs, ShowScopedInline, admin.TabularInline):
     model = Transcript
     extra = 0
     fields = ["file", "url", "mime_type", "language", "is_captions"]
@@ -96,14 +204,120 @@ class SoundbiteInline(ShowScopedInline, admin.TabularInline):
     extra = 0
     fields = ["start_time", "duration", "title"]
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "start_time":
+            return TimecodeField(label="starts at", help_text="Where it starts, as HH:MM:SS(.mmm).")
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
 
 class EpisodeAdminForm(forms.ModelForm):
-    """Checks publishing against the show chosen in the form, not only the one shown."""
+    """Checks publishing against the show chosen in the form, not only the one shown.
+
+    On an episode that is (or is being) published or scheduled, the feed lint's errors are
+    form errors at their fields and nothing is saved; on a draft the change form lists them
+    at the top instead (``EpisodeAdmin.change_view``).
+    """
 
     user = None  # set per request by EpisodeAdmin.get_form; the admin supplies Meta
+    staged_audio = forms.CharField(required=False, widget=forms.HiddenInput)
+    review_comment = forms.CharField(
+        label="comment for the producer",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+        help_text="Sent by e-mail with the episode when you send it back to draft.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        audio = self.fields.get("audio")
+        if audio is not None and isinstance(audio.widget, AudioUploadWidget):
+            audio.widget.episode = self.instance if self.instance.pk else None
+            audio.widget.staged_description = staged_description(self.staged_token(), self.user)
+
+    def staged_token(self):
+        value = (self.data.get(self.add_prefix("staged_audio")) or "").strip() if self.is_bound else ""
+        try:
+            return uuid.UUID(value) if value else None
+        except ValueError:
+            return None
+
+    def wanted_status(self, cleaned_data):
+        if "status" in cleaned_data:
+            return cleaned_data["status"]
+        return self.instance.status if self.instance.pk else Episode.DRAFT
+
+    def clean_slug(self):
+        slug = self.cleaned_data["slug"]
+        show = self.cleaned_data.get("show") or (self.instance.show if self.instance.show_id else None)
+        if show is None:
+            return slug
+        others = Episode.objects.filter(show=show, slug=slug).exclude(pk=self.instance.pk)
+        taken = others.only("title").first()
+        if taken is not None:
+            raise ValidationError(
+                f"“{taken.title}” already uses this slug on {show}; choose another (the page address "
+                "must be unique within the show)."
+            )
+        if (
+            EpisodeSlugHistory.objects.filter(show=show, old_slug=slug)
+            .exclude(episode=self.instance.pk)
+            .exists()
+        ):
+            raise ValidationError(
+                "An older address of another episode of this show uses this slug and still redirects "
+                "there; choose another."
+            )
+        return slug
+
+    def clean_staged(self, cleaned_data):
+        token = self.staged_token()
+        if token is None:
+            if isinstance(cleaned_data.get("audio"), UploadedFile):
+                self.instance.audio_original_name = os.path.basename(cleaned_data["audio"].name)[:255]
+            return
+        staged = StagedAudio.objects.filter(token=token, user=self.user).first()
+        show = cleaned_data.get("show")
+        if staged is None or (show is not None and staged.show_id != show.pk):
+            self.add_error(
+                "audio", "The uploaded audio belongs to another show or has expired; choose the file again."
+            )
+            return
+        self.staged = staged
+        cleaned_data["audio"] = staged.file.name
+        self.instance.audio_original_name = staged.original_name
+
+    def _post_clean(self):
+        super()._post_clean()
+        if self.wanted_status(self.cleaned_data) != Episode.PUBLISHED or self.instance.show_id is None:
+            return
+        episode = self.instance
+        staged = getattr(self, "staged", None)
+        if staged is not None:
+            episode.duration, episode.audio_size, episode.audio_mime_type = (
+                staged.duration,
+                staged.size,
+                staged.mime_type,
+            )
+        elif episode.audio and not getattr(episode.audio, "_committed", True):
+            try:
+                metadata = read_audio_metadata(episode.audio.file)
+            except ValidationError:
+                return  # the audio field already says why
+            episode.duration, episode.audio_size, episode.audio_mime_type = (
+                metadata["duration"],
+                metadata["size"],
+                metadata["mime_type"],
+            )
+        status = episode.status
+        episode.status = Episode.PUBLISHED
+        try:
+            add_lint_errors(self, lint_episode(episode))
+        finally:
+            episode.status = status
 
     def clean(self):
         cleaned_data = super().clean()
+        self.clean_staged(cleaned_data)
         stored = (
             Episode.objects.filter(pk=self.instance.pk).values("show_id", "status").first()
             if self.instance.pk
@@ -154,6 +368,15 @@ class EpisodeAdminForm(forms.ModelForm):
             )
 
 
+class ShowAdminForm(forms.ModelForm):
+    """A public show's feed-lint errors are form errors at their fields: nothing is saved."""
+
+    def _post_clean(self):
+        super()._post_clean()
+        if self.instance.is_public:
+            add_lint_errors(self, lint_show(self.instance, episodes=False))
+
+
 class FeedCheckField:
     """A read-only field listing what the feed lint finds on the object."""
 
@@ -163,11 +386,14 @@ class FeedCheckField:
 
 
 @admin.register(Episode)
-class EpisodeAdmin(FeedCheckField, ShowScopedAdmin, admin.ModelAdmin):
+class EpisodeAdmin(
+    PlainURLInputs, FeedCheckField, ShowScopedAdmin, revisions.ScopedVersionAdmin, VersionAdmin
+):
     # Producers draft and edit; deleting an episode takes it off the feed, as unpublishing does.
     delete_action = "publish"
     form = EpisodeAdminForm
-    list_display = ["title", "show", "number", "state", "published_at", "audio_duration"]
+    change_form_template = "admin/episodes/episode/change_form.html"
+    list_display = ["title", "show", "episode_number", "state", "publication", "audio_duration"]
     list_filter = [ShowListFilter, "status", "published_at"]
     list_select_related = ["show"]
     search_fields = ["title", "slug", "summary"]
@@ -199,13 +425,13 @@ class EpisodeAdmin(FeedCheckField, ShowScopedAdmin, admin.ModelAdmin):
         (
             "Audio",
             {
-                "fields": ["audio", "external_audio_url", "audio_duration", "audio_size", "audio_mime_type"],
-                "description": "Duration, size and type are read from the uploaded file.",
+                "fields": ["audio", "staged_audio", "external_audio_url"],
+                "description": "The file's name, length, size and type are read from it when it is uploaded.",
             },
         ),
         ("Artwork", {"fields": ["artwork", "explicit"]}),
         ("Publication", {"fields": ["status", "published_at", "published_by", "guid", "preview"]}),
-        ("Feed check", {"fields": ["feed_check"]}),
+        ("Feed check", {"fields": ["feed_check"], "classes": ["collapse"]}),
         (
             "Imported from another host",
             {"fields": ["link", "artwork_url", "chapters_url"], "classes": ["collapse"]},
@@ -222,8 +448,61 @@ class EpisodeAdmin(FeedCheckField, ShowScopedAdmin, admin.ModelAdmin):
         PublicationRecordInline,
         EpisodeSlugHistoryInline,
     ]
-    actions = WORKFLOW_ACTIONS
+    actions = WORKFLOW_ACTIONS + bulk.EPISODE_ACTIONS
     view_on_site = True
+
+    class Media:
+        # The change form and the list fit a 1280 px window.
+        css = {"all": ["episodes/admin/episode-form.css"]}
+
+    def get_urls(self):
+        return calendar_urls(self) + upload_urls(self) + revisions.revision_urls(self) + super().get_urls()
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None:
+            # Nothing to show yet: no guid, no publisher, no preview, no feed check.
+            hidden = {"guid", "published_by", "preview", "feed_check"}
+            fieldsets = [
+                (name, {**opts, "fields": [f for f in opts["fields"] if f not in hidden]})
+                for name, opts in fieldsets
+            ]
+            fieldsets = [(name, opts) for name, opts in fieldsets if opts["fields"]]
+        elif self.may_publish(request, obj) and obj.status == Episode.REVIEW:
+            fieldsets = [
+                (name, {**opts, "fields": [*opts["fields"], "review_comment"]})
+                if name == "Publication"
+                else (name, opts)
+                for name, opts in fieldsets
+            ]
+        return fieldsets
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "audio":
+            kwargs["widget"] = AudioUploadWidget
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    def get_view_on_site_url(self, obj=None):
+        # A draft has no public page yet: "view on site" opens its preview instead.
+        if obj is not None and obj.pk and not obj.is_public:
+            return services.preview_url(obj, absolute=False)
+        return super().get_view_on_site_url(obj)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        obj = self.get_object(request, object_id)
+        problems = []
+        if obj is not None and obj.status != Episode.PUBLISHED:
+            problems = services.publication_problems(obj, obj.published_at or timezone.now())
+        extra_context = {
+            **(extra_context or {}),
+            "publication_problems": problems,
+            "offer_mark_ready": obj is not None and obj.status == Episode.DRAFT,
+        }
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def add_view(self, request, form_url="", extra_context=None):
+        extra_context = {**(extra_context or {}), "offer_mark_ready": True}
+        return super().add_view(request, form_url, extra_context)
 
     def get_inlines(self, request, obj):
         if obj is None:
@@ -234,6 +513,16 @@ class EpisodeAdmin(FeedCheckField, ShowScopedAdmin, admin.ModelAdmin):
     @admin.display(description="preview link")
     def preview(self, obj):
         return preview_link(obj)
+
+    @admin.display(description="no.", ordering="number")
+    def episode_number(self, obj):
+        return obj.number
+
+    @admin.display(description="publication", ordering="published_at")
+    def publication(self, obj):
+        if obj.published_at is None:
+            return None
+        return f"{timezone.localtime(obj.published_at):%-d %b %Y, %H:%M}"
 
     @admin.display(description="status", ordering="status")
     def state(self, obj):
@@ -277,9 +566,13 @@ class EpisodeAdmin(FeedCheckField, ShowScopedAdmin, admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         # The form saves the content; a change of status or time goes through the workflow
-        # service, which checks the role again and records who published the episode and when.
+        # service (after the inlines, whose reads it checks), which checks the role again and
+        # records who published the episode and when.
         state_changed = bool({"status", "published_at"} & set(form.changed_data))
         wanted_status, wanted_time = obj.status, obj.published_at
+        if "_mark_ready" in request.POST and wanted_status == Episode.DRAFT:
+            # The "Save and mark ready for review" button: the producer's hand-over in one click.
+            state_changed, wanted_status = True, Episode.REVIEW
         if state_changed:
             if change:
                 stored = Episode.objects.only("status", "published_at").get(pk=obj.pk)
@@ -287,12 +580,22 @@ class EpisodeAdmin(FeedCheckField, ShowScopedAdmin, admin.ModelAdmin):
             else:
                 obj.status, obj.published_at = Episode.DRAFT, None
         super().save_model(request, obj, form, change)
-        if state_changed and (wanted_status, wanted_time) != (obj.status, obj.published_at):
-            services.set_status(obj, request.user, wanted_status, wanted_time)
+        staged = getattr(form, "staged", None)
+        if staged is not None:
+            StagedAudio.objects.filter(pk=staged.pk).delete()  # the file is the episode's now
+        form.wanted_state = (
+            (wanted_status, wanted_time)
+            if state_changed and (wanted_status, wanted_time) != (obj.status, obj.published_at)
+            else None
+        )
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         episode = form.instance
+        if getattr(form, "wanted_state", None):
+            wanted_status, wanted_time = form.wanted_state
+            comment = form.cleaned_data.get("review_comment", "")
+            services.set_status(episode, request.user, wanted_status, wanted_time, comment=comment)
         if not change and not episode.credits.filter(group="cast", role="host").exists():
             # A new episode credits the show's regular hosts unless the form named its own.
             for host in episode.show.hosts.all():
@@ -320,6 +623,7 @@ class AnnouncementInline(ShowScopedInline, admin.StackedInline):
 
 @admin.register(Show)
 class ShowAdmin(FeedCheckField, ShowScopedAdmin, admin.ModelAdmin):
+    form = ShowAdminForm
     show_path = None
     edit_action = add_action = delete_action = "manage"
     list_display = ["title", "slug", "is_public", "category", "show_type"]
@@ -381,3 +685,33 @@ class NetworkAdmin(NetworkAdminOnly, admin.ModelAdmin):
     def has_add_permission(self, request, obj=None):
         # One network per install.
         return is_network_admin(request.user) and not Network.objects.exists()
+
+
+@admin.register(NotificationSettings)
+class NotificationSettingsAdmin(admin.ModelAdmin):
+    """Each user sees and changes only their own settings (one row, made on first visit)."""
+
+    fields = ["email_enabled"]
+
+    def has_module_permission(self, request):
+        return can(request.user, "view")
+
+    def has_view_permission(self, request, obj=None):
+        return can(request.user, "view") and (obj is None or obj.user_id == request.user.pk)
+
+    has_change_permission = has_view_permission
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(user=request.user)
+
+    def changelist_view(self, request, extra_context=None):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        setting, _ = NotificationSettings.objects.get_or_create(user=request.user)
+        return redirect("admin:episodes_notificationsettings_change", setting.pk)

@@ -8,7 +8,7 @@ admin shows them through ``feed_check`` (a read-only field) and
 
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.template.loader import render_to_string
 from django.utils.html import format_html
@@ -40,6 +40,14 @@ HOSTED_ARTWORK_UNCHECKED = (
     "Upload it to have it checked."
 )
 IMAGE_EXTENSIONS = {"JPEG": {".jpg", ".jpeg"}, "PNG": {".png"}}
+# Pillow's image modes as a producer would name them.
+COLOUR_MODES = {
+    "P": "a limited colour palette",
+    "L": "greyscale only",
+    "LA": "greyscale and transparency",
+    "1": "black and white only",
+    "CMYK": "print (CMYK) colours",
+}
 # "Ep. 12", "Ep 12", "Episode 12", "#12", "No. 12", "E12", "S2E5", "12." / "12:" / "12 -" at the start.
 EPISODE_NUMBER_IN_TITLE = re.compile(
     r"(\bep(isode)?\.?\s*#?\s*\d+)|(#\s*\d+)|(\bno\.\s*\d+)|(\b(s\d+\s*)?e\d+\b)|(^\s*\d+\s*[.:\-–—|])",
@@ -52,6 +60,8 @@ class Finding:
     severity: str
     message: str
     subject: str = ""
+    # The form field the finding is about, so the admin can show it there ("" = the whole object).
+    field: str = field(default="", compare=False)
 
     @property
     def is_error(self):
@@ -66,17 +76,33 @@ def utf8_size(text):
     return len((text or "").encode("utf-8"))
 
 
-def check_artwork(field_file, label):
+def _image_facts(field_file):
+    if getattr(field_file, "_committed", True):
+        with field_file.open("rb") as file, Image.open(file) as image:
+            return (*image.size, image.format, image.mode)
+    # An upload not saved yet (checked while its form is validated): read it, leave it open.
+    upload = field_file.file
+    upload.seek(0)
+    try:
+        with Image.open(upload) as image:
+            return (*image.size, image.format, image.mode)
+    finally:
+        upload.seek(0)
+
+
+def check_artwork(field_file, label, field_name="artwork"):
     """Apple's artwork rules: JPEG or PNG with a matching extension, square, 1400–3000 px, RGB."""
     if not field_file:
-        return [Finding(ERROR, f"{label} is missing; Apple requires square artwork of 1400–3000 px.")]
+        return [
+            Finding(
+                ERROR, f"{label} is missing; Apple requires square artwork of 1400–3000 px.", field=field_name
+            )
+        ]
     findings = []
     try:
-        with field_file.open("rb") as file, Image.open(file) as image:
-            width, height = image.size
-            image_format, mode = image.format, image.mode
+        width, height, image_format, mode = _image_facts(field_file)
     except (OSError, UnidentifiedImageError, ValueError):
-        return [Finding(ERROR, f"{label} cannot be read as an image.")]
+        return [Finding(ERROR, f"{label} cannot be read as an image.", field=field_name)]
     if image_format not in IMAGE_EXTENSIONS:
         findings.append(Finding(ERROR, f"{label} is {image_format}; Apple accepts JPEG or PNG only."))
     else:
@@ -91,23 +117,36 @@ def check_artwork(field_file, label):
             )
     if width != height:
         findings.append(Finding(ERROR, f"{label} is {width} × {height} px; it must be square."))
-    if min(width, height) < ARTWORK_MIN or max(width, height) > ARTWORK_MAX:
-        findings.append(
-            Finding(
-                ERROR,
-                f"{label} is {width} × {height} px; Apple requires {ARTWORK_MIN}–{ARTWORK_MAX} px.",
-            )
-        )
+    # Name the side that is wrong: a fine width is not mentioned.
+    sides = (("width", width), ("height", height))
+    for wrong, limit, where in (
+        ([s for s in sides if s[1] < ARTWORK_MIN], ARTWORK_MIN, "below Apple's minimum"),
+        ([s for s in sides if s[1] > ARTWORK_MAX], ARTWORK_MAX, "above Apple's maximum"),
+    ):
+        if wrong:
+            named = " and ".join(f"{name} ({value} px)" for name, value in wrong)
+            verb = "are" if len(wrong) > 1 else "is"
+            findings.append(Finding(ERROR, f"{label}'s {named} {verb} {where} of {limit} px."))
     if mode == "RGBA":
         findings.append(Finding(WARNING, f"{label} has transparency; Apple expects flat RGB artwork."))
     elif mode != "RGB":
-        findings.append(Finding(ERROR, f"{label} uses the {mode} colour space; Apple requires RGB."))
-    return findings
+        findings.append(
+            Finding(
+                ERROR,
+                f"{label} is saved with {COLOUR_MODES.get(mode, f'the {mode} colour mode')}; "
+                "Apple requires full RGB colour. Export it again as an RGB JPEG or PNG.",
+            )
+        )
+    return [Finding(f.severity, f.message, f.subject, field=field_name) for f in findings]
 
 
-def check_length(value, label, limit=MAX_TEXT_CHARS):
+def check_length(value, label, limit=MAX_TEXT_CHARS, field_name=""):
     if value and len(value) > limit:
-        return [Finding(ERROR, f"{label} is {len(value)} characters; at most {limit} are allowed.")]
+        return [
+            Finding(
+                ERROR, f"{label} is {len(value)} characters; at most {limit} are allowed.", field=field_name
+            )
+        ]
     return []
 
 
@@ -146,36 +185,46 @@ _COMPATIBLE = {
 def lint_show(show, episodes=True):
     """Findings for a show's channel, and for its episodes unless ``episodes`` is False."""
     findings = []
-    findings += check_length(show.title, "The title")
+    findings += check_length(show.title, "The title", field_name="title")
     if not show.title.strip():
-        findings.append(Finding(ERROR, "The title is empty."))
+        findings.append(Finding(ERROR, "The title is empty.", field="title"))
     if not show.description.strip():
-        findings.append(Finding(ERROR, "The description is empty; Apple requires one."))
+        findings.append(Finding(ERROR, "The description is empty; Apple requires one.", field="description"))
     size = utf8_size(show.description)
     if size > MAX_DESCRIPTION_BYTES:
         findings.append(
-            Finding(ERROR, f"The description is {size} bytes; at most {MAX_DESCRIPTION_BYTES} are allowed.")
+            Finding(
+                ERROR,
+                f"The description is {size} bytes; at most {MAX_DESCRIPTION_BYTES} are allowed.",
+                field="description",
+            )
         )
-    for label, value in (
-        ("The subtitle", show.subtitle),
-        ("The author", show.author),
-        ("The owner name", show.owner_name),
-        ("The copyright", show.copyright),
+    for label, name in (
+        ("The subtitle", "subtitle"),
+        ("The author", "author"),
+        ("The owner name", "owner_name"),
+        ("The copyright", "copyright"),
     ):
-        findings += check_length(value, label)
-    findings += check_length(show.funding_text, "The funding text", MAX_FUNDING_CHARS)
+        findings += check_length(getattr(show, name), label, field_name=name)
+    findings += check_length(show.funding_text, "The funding text", MAX_FUNDING_CHARS, "funding_text")
     if show.artwork or not show.artwork_url:
         findings += check_artwork(show.artwork, "The show artwork")
     else:
         findings.append(Finding(WARNING, HOSTED_ARTWORK_UNCHECKED.format(label="The show artwork")))
     if not show.category:
-        findings.append(Finding(ERROR, "The category is missing; Apple requires one."))
+        findings.append(Finding(ERROR, "The category is missing; Apple requires one.", field="category"))
     elif show.category not in APPLE_CATEGORIES:
-        findings.append(Finding(ERROR, f"“{show.category}” is not one of Apple's categories."))
+        findings.append(
+            Finding(ERROR, f"“{show.category}” is not one of Apple's categories.", field="category")
+        )
     elif show.subcategory and show.subcategory not in APPLE_CATEGORIES[show.category]:
-        findings.append(Finding(ERROR, f"“{show.subcategory}” is not a subcategory of {show.category}."))
+        findings.append(
+            Finding(
+                ERROR, f"“{show.subcategory}” is not a subcategory of {show.category}.", field="subcategory"
+            )
+        )
     if not show.language.strip():
-        findings.append(Finding(ERROR, "The language is missing (e.g. en-us)."))
+        findings.append(Finding(ERROR, "The language is missing (e.g. en-us).", field="language"))
     if not show.owner_email:
         if show.podcast_locked:
             findings.append(
@@ -183,6 +232,7 @@ def lint_show(show, episodes=True):
                     ERROR,
                     "The owner e-mail is missing: podcast:locked needs it, and directories send "
                     "their verification mail there.",
+                    field="owner_email",
                 )
             )
         else:
@@ -200,7 +250,11 @@ def lint_show(show, episodes=True):
             )
         )
     if show.license and not show.license_url and " " in show.license:
-        findings.append(Finding(ERROR, "A custom license needs the URL of its text (podcast:license)."))
+        findings.append(
+            Finding(
+                ERROR, "A custom license needs the URL of its text (podcast:license).", field="license_url"
+            )
+        )
     if episodes:
         for episode in show.episodes.exclude(status="draft").order_by("published_at", "pk"):
             episode.show = show
@@ -214,30 +268,34 @@ def lint_episode(episode):
     show = episode.show
     findings = []
 
-    def add(severity, message):
-        findings.append(Finding(severity, message, subject))
+    def add(severity, message, field_name=""):
+        findings.append(Finding(severity, message, subject, field=field_name))
 
     if not episode.title.strip():
-        add(ERROR, "The title is empty.")
+        add(ERROR, "The title is empty.", "title")
     if len(episode.title) > MAX_TEXT_CHARS:
-        add(ERROR, f"The title is {len(episode.title)} characters; at most {MAX_TEXT_CHARS} are allowed.")
+        add(
+            ERROR,
+            f"The title is {len(episode.title)} characters; at most {MAX_TEXT_CHARS} are allowed.",
+            "title",
+        )
     if EPISODE_NUMBER_IN_TITLE.search(episode.title):
-        add(WARNING, "The title contains an episode number; Apple wants it in itunes:episode only.")
+        add(WARNING, "The title contains an episode number; Apple wants it in itunes:episode only.", "title")
     if show.title and show.title.lower() in episode.title.lower():
-        add(WARNING, "The title contains the show name; Apple asks to leave it out.")
+        add(WARNING, "The title contains the show name; Apple asks to leave it out.", "title")
     size = utf8_size(episode.summary)
     if size > MAX_DESCRIPTION_BYTES:
-        add(ERROR, f"The summary is {size} bytes; at most {MAX_DESCRIPTION_BYTES} are allowed.")
+        add(ERROR, f"The summary is {size} bytes; at most {MAX_DESCRIPTION_BYTES} are allowed.", "summary")
     if not episode.summary.strip():
-        add(WARNING, "The summary is empty; the feed description will be blank.")
+        add(WARNING, "The summary is empty; the feed description will be blank.", "summary")
     if show.show_type == show.SERIAL and not episode.number and episode.episode_type == episode.FULL:
-        add(ERROR, "The show is serial but this episode has no episode number (itunes:episode).")
-    findings.extend(Finding(f.severity, f.message, subject) for f in lint_enclosure(episode))
+        add(ERROR, "The show is serial but this episode has no episode number (itunes:episode).", "number")
+    findings.extend(Finding(f.severity, f.message, subject, field="audio") for f in lint_enclosure(episode))
     if episode.artwork_url and not episode.artwork:
-        add(WARNING, HOSTED_ARTWORK_UNCHECKED.format(label="The episode artwork"))
+        add(WARNING, HOSTED_ARTWORK_UNCHECKED.format(label="The episode artwork"), "artwork")
     if episode.artwork:
         findings.extend(
-            Finding(f.severity, f.message, subject)
+            Finding(f.severity, f.message, subject, field="artwork")
             for f in check_artwork(episode.artwork, "The episode artwork")
         )
     return findings
@@ -249,7 +307,8 @@ def lint_enclosure(episode):
         declared = episode.audio_mime_type
         expected = AUDIO_MIME_TYPES.get(episode.audio_extension)
         try:
-            path = episode.audio.path
+            # A file still being saved (the form's upload) has no stored path to check yet.
+            path = episode.audio.path if getattr(episode.audio, "_committed", True) else None
         except NotImplementedError:
             path = None
         if path:

@@ -288,13 +288,20 @@ def test_audio_with_wrong_extension_gets_form_error(studio):
 
 
 def test_duplicate_slug_in_same_show_gets_form_error_and_saves_nothing(studio, media_root):
-    make_episode(studio["show"], slug="the-past-present-and-future-of-deep-learning-in-pytorch")
+    make_episode(
+        studio["show"],
+        title="Episode with that slug",
+        slug="the-past-present-and-future-of-deep-learning-in-pytorch",
+    )
     before = row_counts()
 
     response = studio["client"].post(add_url(), reference_form(studio))
 
     assert response.context["adminform"].form.errors == {
-        "__all__": ["Episode with this Show and Slug already exists."]
+        "slug": [
+            "“Episode with that slug” already uses this slug on Podcast.__init__; choose another "
+            "(the page address must be unique within the show)."
+        ]
     }
     assert row_counts() == before
     assert stored_files(media_root) == []
@@ -371,6 +378,9 @@ def test_summary_over_4000_bytes_gets_form_error(studio):
     response = studio["client"].post(add_url(), reference_form(studio, summary="é" * 2001))
 
     assert response.context["adminform"].form.errors == {
-        "summary": ["This text is 4002 bytes in UTF-8; at most 4000 are allowed."]
+        "summary": [
+            "This text is too long for podcast apps: 4002 bytes, at most 4000 (accented letters "
+            "and emoji count as two to four)."
+        ]
     }
     assert Episode.objects.count() == 0

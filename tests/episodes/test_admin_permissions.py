@@ -109,6 +109,17 @@ def autocomplete_url(app_label, model_name, field_name, term=""):
     return f"{reverse('admin:autocomplete')}?{query}"
 
 
+def revision_url(view, episode):
+    """The URL of a revision of ``episode`` (one is kept first, as a save would)."""
+    import reversion
+    from reversion.models import Version
+
+    with reversion.create_revision():
+        reversion.add_to_revision(episode)
+    version = Version.objects.get_for_object(episode).first()
+    return reverse(f"admin:episodes_episode_{view}", args=[episode.pk, version.pk])
+
+
 def view_on_site_url(obj):
     content_type = ContentType.objects.get_for_model(obj)
     return reverse("admin:view_on_site", args=[content_type.pk, obj.pk])
@@ -209,6 +220,41 @@ MATRIX = [
     ("episode A view on site", lambda w: view_on_site_url(w["episode_a"]), (302, 302, 302, 302)),
     ("episode B view on site", lambda w: view_on_site_url(w["episode_b"]), (302, 404, 404, 302)),
     ("show B view on site", lambda w: view_on_site_url(w["show_b"]), (302, 404, 404, 302)),
+    # The editorial calendar, revisions, restoring deleted episodes, audio uploads.
+    ("episode calendar", lambda w: reverse("admin:episodes_episode_calendar"), LOGIN_ONLY),
+    (
+        "episode calendar month",
+        lambda w: reverse("admin:episodes_episode_calendar") + "?view=month&date=2026-02-01",
+        LOGIN_ONLY,
+    ),
+    (
+        "episode calendar of show B",
+        lambda w: reverse("admin:episodes_episode_calendar") + f"?show={w['show_b'].pk}",
+        (302, 404, 404, 200),
+    ),
+    ("episode A revision", lambda w: revision_url("revision", w["episode_a"]), LOGIN_ONLY),
+    ("episode A revision changes", lambda w: revision_url("changes", w["episode_a"]), LOGIN_ONLY),
+    ("episode B revision", lambda w: revision_url("revision", w["episode_b"]), SCOPED_OTHER),
+    ("episode B revision changes", lambda w: revision_url("changes", w["episode_b"]), SCOPED_OTHER),
+    ("episode recover list", lambda w: reverse("admin:episodes_episode_recoverlist"), (302, 404, 404, 200)),
+    # Uploads take POST only (their scoping is tested in test_audio_staging); all need a login.
+    ("episode audio upload", lambda w: reverse("admin:episodes_episode_upload_audio"), (302, 405, 405, 405)),
+    (
+        "episode direct upload start",
+        lambda w: reverse("admin:episodes_episode_upload_start"),
+        (302, 405, 405, 405),
+    ),
+    (
+        "episode direct upload complete",
+        lambda w: reverse("admin:episodes_episode_upload_complete"),
+        (302, 405, 405, 405),
+    ),
+    # Each user's own notification settings: the list redirects to the user's own row.
+    (
+        "own notification settings",
+        lambda w: reverse("admin:episodes_notificationsettings_changelist"),
+        (302, 302, 302, 302),
+    ),
     # The index and the editor's image browser.
     ("admin index", lambda w: reverse("admin:index"), LOGIN_ONLY),
     ("editor browse", lambda w: reverse("ckeditor_browse"), LOGIN_ONLY),
@@ -230,7 +276,16 @@ def test_admin_redirects_go_to_login_or_say_not_found(world, name, url, expected
     assert anonymous["Location"].startswith(LOGIN)
     for role, status in zip(ROLES[1:], expected[1:], strict=True):
         if status == 302:
-            assert "view on site" in name, (name, role)
+            assert "view on site" in name or name == "own notification settings", (name, role)
+
+
+def test_notification_settings_redirect_each_user_to_their_own_row(world):
+    from episodes.models import NotificationSettings
+
+    for role in ROLES[1:]:
+        response = client_for(world, role).get(reverse("admin:episodes_notificationsettings_changelist"))
+        own = NotificationSettings.objects.get(user=world["users"][role])
+        assert response["Location"] == reverse("admin:episodes_notificationsettings_change", args=[own.pk])
 
 
 def test_view_on_site_redirects_to_own_show_episode(world):
@@ -519,7 +574,17 @@ def test_producer_has_no_publish_actions(world):
     response = client_for(world, "producer_a").get(admin_url("changelist", Episode))
 
     choices = [value for value, _ in response.context["action_form"].fields["action"].choices]
-    assert choices == ["", "mark_ready_for_review", "duplicate", "revoke_preview_links"]
+    assert choices == [
+        "",
+        "mark_ready_for_review",
+        "duplicate",
+        "revoke_preview_links",
+        "add_credit",
+        "replace_credit",
+        "remove_credit",
+        "set_season",
+        "set_episode_type",
+    ]
 
 
 def test_producer_posting_publish_action_changes_nothing(world):

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from episodes.models import Announcement, Episode, Show, Team
 from people.models import ShowHost
-from tests.factories import make_episode, make_person, make_show, make_user
+from tests.factories import image_upload, make_episode, make_person, make_show, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -75,6 +75,7 @@ def test_network_admin_creates_show_with_default_host_and_announcement():
             "announcements-0-order": 0,
         }
     )
+    data["artwork"] = image_upload("cover.png")
 
     response = logged_in(admin_user).post(reverse("admin:episodes_show_add"), data)
 

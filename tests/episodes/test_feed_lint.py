@@ -45,19 +45,45 @@ def test_a_show_following_every_rule_has_no_findings():
     [
         (
             lambda: image_upload("small.png", size=(1000, 1000)),
-            [(ERROR, "The show artwork is 1000 × 1000 px; Apple requires 1400–3000 px.")],
+            [
+                (
+                    ERROR,
+                    "The show artwork's width (1000 px) and height (1000 px) are below "
+                    "Apple's minimum of 1400 px.",
+                )
+            ],
         ),
         (
             lambda: image_upload("wide.png", size=(1600, 1400)),
             [(ERROR, "The show artwork is 1600 × 1400 px; it must be square.")],
         ),
         (
+            # The width is fine: only the height is named.
+            lambda: image_upload("short.png", size=(1400, 1000)),
+            [
+                (ERROR, "The show artwork is 1400 × 1000 px; it must be square."),
+                (ERROR, "The show artwork's height (1000 px) is below Apple's minimum of 1400 px."),
+            ],
+        ),
+        (
             lambda: jpeg_upload("cmyk.jpg", mode="CMYK"),
-            [(ERROR, "The show artwork uses the CMYK colour space; Apple requires RGB.")],
+            [
+                (
+                    ERROR,
+                    "The show artwork is saved with print (CMYK) colours; Apple requires full RGB colour. "
+                    "Export it again as an RGB JPEG or PNG.",
+                )
+            ],
         ),
         (
             lambda: image_upload("grey.png", mode="L", color=128),
-            [(ERROR, "The show artwork uses the L colour space; Apple requires RGB.")],
+            [
+                (
+                    ERROR,
+                    "The show artwork is saved with greyscale only; Apple requires full RGB colour. "
+                    "Export it again as an RGB JPEG or PNG.",
+                )
+            ],
         ),
         (
             lambda: image_upload("misnamed.jpg"),
@@ -68,7 +94,7 @@ def test_a_show_following_every_rule_has_no_findings():
             [(ERROR, "The show artwork is missing; Apple requires square artwork of 1400–3000 px.")],
         ),
     ],
-    ids=["too-small", "not-square", "cmyk", "greyscale", "extension", "missing"],
+    ids=["too-small", "not-square", "short", "cmyk", "greyscale", "extension", "missing"],
 )
 def test_artwork_rules(upload, expected):
     show = make_show(artwork=upload() or "")
