@@ -680,3 +680,6 @@ class ShowSlugHistory(models.Model):
 
     def __str__(self):
         return self.old_slug
+
+
+from .api.models import ApiToken  # noqa: E402, F401

@@ -292,13 +292,8 @@ class EpisodeAdmin(FeedCheckField, ShowScopedAdmin, admin.ModelAdmin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        episode = form.instance
-        if not change and not episode.credits.filter(group="cast", role="host").exists():
-            # A new episode credits the show's regular hosts unless the form named its own.
-            for host in episode.show.hosts.all():
-                Credit.objects.get_or_create(
-                    episode=episode, person=host.person, role=host.role, defaults={"order": host.order}
-                )
+        if not change:
+            services.credit_default_hosts(form.instance)
 
 
 class ShowHostInline(ShowScopedInline, admin.TabularInline):
@@ -381,3 +376,6 @@ class NetworkAdmin(NetworkAdminOnly, admin.ModelAdmin):
     def has_add_permission(self, request, obj=None):
         # One network per install.
         return is_network_admin(request.user) and not Network.objects.exists()
+
+
+from episodes.api import admin as api_admin  # noqa: E402, F401  (API tokens)
