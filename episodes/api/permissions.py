@@ -12,6 +12,9 @@ class ApiPermission(BasePermission):
             return False
         if request.method not in SAFE_METHODS and not access.may_write(request):
             raise exceptions.PermissionDenied("This token is read-only.")
+        if getattr(view, "detail", False):
+            # Decided on the object, once found: another show's object is not found (404) first.
+            return True
         return view.allows(request, None)
 
     def has_object_permission(self, request, view, obj):
