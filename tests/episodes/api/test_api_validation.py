@@ -49,7 +49,8 @@ def test_audio_with_a_non_audio_extension_is_refused(world, clients):
 
     assert response.status_code == 400
     assert response.json()["errors"]["audio"] == [
-        "Upload an audio file (MP3, M4A, AAC, OGG, Opus, FLAC or WAV) or a video podcast file (MP4, M4V, MOV)."
+        "Upload an audio file (MP3, M4A, AAC, OGG, Opus, FLAC or WAV) "
+        "or a video podcast file (MP4, M4V, MOV)."
     ]
 
 
