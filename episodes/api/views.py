@@ -202,7 +202,7 @@ class EpisodeViewSet(ApiViewSet):
         request=EpisodeSerializer,
         responses={200: EpisodeSerializer, 201: EpisodeSerializer},
     )
-    @action(detail=False, methods=["get", "put"], url_path=r"by-guid/(?P<guid>[^/]+(?:/[^/]+)*)")
+    @action(detail=False, methods=["get", "put"], url_path=r"by-guid/(?P<guid>.+)")
     def by_guid(self, request, guid):
         if request.method == "GET":
             episode = self.filter_queryset(self.get_queryset()).filter(guid=guid).first()
