@@ -149,7 +149,7 @@ class TranscriptSerializer(serializers.ModelSerializer):
         model = Transcript
         fields = ["id", "file", "file_url", "url", "mime_type", "language", "is_captions"]
 
-    @extend_schema_field(OpenApiTypes.URI)
+    @extend_schema_field(serializers.URLField(allow_null=True))
     def get_file_url(self, obj):
         if not obj.file:
             return None
@@ -246,7 +246,7 @@ class EpisodeSerializer(CleanModelSerializer):
     artwork = UploadField(help_text="Episode artwork (multipart upload); the show's is used otherwise.")
     enclosure_url = serializers.SerializerMethodField()
     page_url = serializers.SerializerMethodField()
-    published_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    published_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
     is_public = serializers.BooleanField(read_only=True)
     credits = CreditSerializer(many=True, required=False)
     picks = PickSerializer(many=True, required=False)
@@ -313,7 +313,7 @@ class EpisodeSerializer(CleanModelSerializer):
             fields["guid"].read_only = True
         return fields
 
-    @extend_schema_field(OpenApiTypes.URI)
+    @extend_schema_field(serializers.URLField(allow_null=True))
     def get_enclosure_url(self, obj):
         url = obj.enclosure_url
         if not url:
