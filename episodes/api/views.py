@@ -5,7 +5,7 @@ import hashlib
 import json
 
 from django.db import IntegrityError, transaction
-from django.db.models import ProtectedError
+from django.db.models import Prefetch, ProtectedError
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
@@ -18,8 +18,8 @@ from rest_framework.utils.encoders import JSONEncoder
 
 from episodes.models import Episode, Network, Show, Team, Transcript
 from episodes.scoped_admin import protection_reasons
-from people.models import Person
-from sponsors.models import Campaign, Sponsor
+from people.models import Credit, Person, Pick, ShowHost
+from sponsors.models import Campaign, Sponsor, SponsorRead
 
 from . import access
 from .errors import Conflict, PreconditionFailed
@@ -163,10 +163,10 @@ class EpisodeViewSet(ApiViewSet):
             Episode.objects.filter(show__in=access.shows_for(self.request, "view"))
             .select_related("show", "published_by")
             .prefetch_related(
-                "credits__person",
-                "picks__person",
+                Prefetch("credits", queryset=Credit.objects.select_related("person")),
+                Prefetch("picks", queryset=Pick.objects.select_related("person")),
                 "links",
-                "sponsor_reads__campaign__sponsor",
+                Prefetch("sponsor_reads", queryset=SponsorRead.objects.select_related("campaign__sponsor")),
                 "chapters",
                 "soundbites",
                 "transcripts",
@@ -294,7 +294,7 @@ class ShowViewSet(ApiViewSet):
     def base_queryset(self):
         return (
             Show.objects.filter(pk__in=access.shows_for(self.request, "view"))
-            .prefetch_related("hosts__person")
+            .prefetch_related(Prefetch("hosts", queryset=ShowHost.objects.select_related("person")))
             .order_by("pk")
         )
 

@@ -1,6 +1,7 @@
 """Two shows, their teams and tokens: what the API tests read and write."""
 
 import pytest
+from pytest_django.live_server_helper import LiveServer
 from rest_framework.test import APIClient
 
 from episodes.api.models import ApiToken
@@ -16,6 +17,14 @@ from tests.factories import (
 )
 
 MARKER_B = "ZEBRA-MARKER-B"
+
+
+@pytest.fixture(scope="module")
+def api_server():
+    """A live server on 127.0.0.1 and an OS-chosen port (tests using it need a transactional db)."""
+    server = LiveServer("127.0.0.1:0")
+    yield server
+    server.stop()
 
 
 @pytest.fixture(autouse=True)

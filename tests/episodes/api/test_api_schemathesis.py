@@ -9,7 +9,6 @@ import hypothesis
 import pytest
 import schemathesis
 import schemathesis.checks
-from pytest_django.live_server_helper import LiveServer
 
 from episodes.api.models import ApiToken
 from episodes.models import Episode, Team
@@ -33,13 +32,6 @@ CHECKS = [
     "response_schema_conformance",
     "response_headers_conformance",
 ]
-
-
-@pytest.fixture(scope="module")
-def api_server():
-    server = LiveServer("127.0.0.1:0")
-    yield server
-    server.stop()
 
 
 def api_world(role):
