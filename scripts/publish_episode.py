@@ -79,9 +79,8 @@ def publish(args, token):
     if args.audio:
         body, content_type = multipart("audio", args.audio)
         episode, etag = call("PATCH", detail, token, body=body, content_type=content_type, etag=etag)
-        print(
-            f"uploaded audio: {episode['duration']} s, {episode['audio_size']} bytes, {episode['audio_mime_type']}"
-        )
+        size, kind = episode["audio_size"], episode["audio_mime_type"]
+        print(f"uploaded audio: {episode['duration']} s, {size} bytes, {kind}")
     if args.ready:
         change = {"status": "review"}
     else:
