@@ -6,6 +6,7 @@ import json
 
 from django.db import IntegrityError, transaction
 from django.db.models import Prefetch, ProtectedError
+from django.utils import timezone
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
@@ -204,6 +205,8 @@ class EpisodeViewSet(ApiViewSet):
     )
     @action(detail=False, methods=["get", "put"], url_path=r"by-guid/(?P<guid>.+)")
     def by_guid(self, request, guid):
+        if "\x00" in guid:
+            raise exceptions.NotFound()
         if request.method == "GET":
             episode = self.filter_queryset(self.get_queryset()).filter(guid=guid).first()
             if episode is None:
@@ -256,16 +259,21 @@ class EpisodeViewSet(ApiViewSet):
     )
     @action(detail=True, methods=["get", "post"], pagination_class=None)
     def transcripts(self, request, pk=None):
-        episode = self.get_object()
         if request.method == "GET":
-            return Response(
-                TranscriptSerializer(episode.transcripts.all(), many=True, context={"request": request}).data
+            episode = self.get_object()
+            serializer = TranscriptSerializer(
+                episode.transcripts.all(), many=True, context={"request": request}
             )
-        serializer = TranscriptSerializer(data=request.data, context={"request": request, "episode": episode})
+            return Response(serializer.data)
         with transaction.atomic():
+            episode = self.get_object()
+            serializer = TranscriptSerializer(
+                data=request.data, context={"request": request, "episode": episode}
+            )
             serializer.is_valid(raise_exception=True)
             serializer.save()
-            Episode.objects.filter(pk=episode.pk).update(updated_at=serializer.instance.episode.updated_at)
+            # The episode changed, and its ETag with it.
+            Episode.objects.filter(pk=episode.pk).update(updated_at=timezone.now())
         return Response(serializer.data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
@@ -276,10 +284,12 @@ class EpisodeViewSet(ApiViewSet):
     )
     @action(detail=True, methods=["delete"], url_path=r"transcripts/(?P<transcript_id>[0-9]+)")
     def transcript(self, request, pk=None, transcript_id=None):
-        episode = self.get_object()
-        deleted, _ = Transcript.objects.filter(episode=episode, pk=transcript_id).delete()
-        if not deleted:
-            raise exceptions.NotFound()
+        with transaction.atomic():
+            episode = self.get_object()
+            deleted, _ = Transcript.objects.filter(episode=episode, pk=transcript_id).delete()
+            if not deleted:
+                raise exceptions.NotFound()
+            Episode.objects.filter(pk=episode.pk).update(updated_at=timezone.now())
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -380,13 +390,13 @@ class NetworkView(ConditionalMixin, mixins.RetrieveModelMixin, mixins.UpdateMode
         return access.is_network_admin(request, write=request.method != "GET")
 
     def get_object(self):
-        network = self.get_queryset().first()
-        if network is None:
-            with transaction.atomic():
-                network = Network.load()
-                network.save()
+        # Before the network is first saved, its defaults; a write saves it.
+        network = self.get_queryset().first() or Network.load()
         self.check_object_permissions(self.request, network)
         return network
+
+    def fresh(self, instance):
+        return self.base_queryset().get(pk=instance.pk) if instance.pk else instance
 
     def get(self, request, *args, **kwargs):
         return self.retrieve(request, *args, **kwargs)

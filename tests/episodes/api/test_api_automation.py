@@ -217,3 +217,25 @@ def test_credits_replaced_as_a_whole_when_given(world, clients):
     ]
     untouched = clients["producer_a"].patch(url, {"title": "Only the title"}, format="json")
     assert [c["person"] for c in untouched.json()["credits"]] == ["bob"]
+
+
+def test_date_filter_with_an_extreme_offset_compares_in_utc(world, clients):
+    response = clients["network_admin"].get("/api/episodes/?published_before=8581-11-17T22:53:33%2B18:43")
+
+    assert response.status_code == 200
+    assert response.json()["results"] == []
+
+
+def test_date_filter_out_of_range_is_400(world, clients):
+    response = clients["network_admin"].get("/api/episodes/?published_after=0001-01-01T00:00:00%2B01:00")
+
+    assert response.status_code == 400
+    assert response.json()["errors"] == {"published_after": ["This time is out of range."]}
+
+
+def test_guid_with_a_nul_character_is_not_found(world, clients):
+    assert clients["network_admin"].get("/api/episodes/by-guid/a%00b/").status_code == 404
+    assert (
+        clients["network_admin"].put("/api/episodes/by-guid/a%00b/", upsert_body(), format="json").status_code
+        == 404
+    )
