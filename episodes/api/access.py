@@ -73,9 +73,14 @@ def is_network_admin(request, write=False):
     return True
 
 
+def sees_whole_network(request):
+    """A network admin with a token for all shows: sees every campaign and every show it runs on."""
+    return access.is_network_admin(request.user) and _all_shows(request)
+
+
 def campaigns_for(request, queryset):
     """Campaigns the request may see: all for network admins, else those on its shows (as the admin)."""
-    if access.is_network_admin(request.user) and _all_shows(request):
+    if sees_whole_network(request):
         return queryset
     running = queryset.model.objects.filter(shows__in=shows_for(request, "view")).values("pk")
     return queryset.filter(pk__in=running)

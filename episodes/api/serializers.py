@@ -19,7 +19,6 @@ from episodes import services
 from episodes.models import Chapter, Episode, EpisodeLink, Network, Show, Soundbite, Team, Transcript
 from people.models import Credit, Person, PersonLink, Pick, ShowHost
 from people.taxonomy import group_for_role
-from sponsors.admin import CampaignAdmin
 from sponsors.models import Campaign, Sponsor, SponsorRead
 
 from . import access
@@ -81,11 +80,10 @@ class ScopedSlugField(serializers.SlugRelatedField):
 
 
 class CampaignChoiceField(serializers.PrimaryKeyRelatedField):
-    """Campaigns the user may choose: those the admin's campaign list shows them."""
+    """Campaigns the user may choose: those running on their shows, as the admin's campaign list."""
 
     def get_queryset(self):
-        request = self.context["request"]
-        return CampaignAdmin.scoped(request, Campaign.objects.select_related("sponsor"))
+        return access.campaigns_for(self.context["request"], Campaign.objects.select_related("sponsor"))
 
 
 ROLE_CHOICES = sorted(group_for_role())
@@ -487,7 +485,7 @@ class CampaignSerializer(CleanModelSerializer):
 
     def to_representation(self, instance):
         data = super().to_representation(instance)
-        if not access.is_network_admin(self.context["request"]):
+        if not access.sees_whole_network(self.context["request"]):
             # A campaign may also run on shows this user must not know of (a private show).
             data.pop("shows", None)
         return data
