@@ -79,3 +79,12 @@ def exception_handler(exc, context):
 def json_not_found(request, *args, **kwargs):
     """Any address under /api/ that names no endpoint."""
     return JsonResponse({"detail": "No such endpoint.", "code": "not_found"}, status=404)
+
+
+def api_root(request):
+    """``/api/`` itself: where the reference and the resources are."""
+    names = ["docs", "redoc", "schema", "network"]
+    links = {name: request.build_absolute_uri(f"/api/{name}/") for name in names}
+    for name in ("episodes", "shows", "people", "sponsors", "campaigns", "teams"):
+        links[name] = request.build_absolute_uri(f"/api/{name}/")
+    return JsonResponse(links)

@@ -3,7 +3,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from rest_framework.routers import SimpleRouter
 
 from . import views
-from .errors import json_not_found
+from .errors import api_root, json_not_found
 
 app_name = "api"
 
@@ -20,6 +20,7 @@ urlpatterns = [
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
     path("network/", views.NetworkView.as_view(), name="network"),
+    path("", api_root, name="root"),
     path("", include(router.urls)),
     re_path(r"^.*$", json_not_found),
 ]

@@ -294,3 +294,13 @@ def test_deleting_a_credited_person_is_refused_with_the_reason(world, clients):
     assert response.json()["detail"] == (
         "Still used by 1 credit. Credited people cannot be deleted: the episode's history depends on them."
     )
+
+
+def test_api_root_links_the_reference_and_the_resources(db):
+    from django.test import Client
+
+    response = Client().get("/api/")
+
+    assert response.status_code == 200
+    assert response.json()["docs"] == "http://testserver/api/docs/"
+    assert response.json()["episodes"] == "http://testserver/api/episodes/"
