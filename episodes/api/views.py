@@ -56,6 +56,20 @@ IF_MATCH = OpenApiParameter(
     OpenApiParameter.HEADER,
     description="The ETag you read: the change is refused with 412 when the object changed since.",
 )
+IF_NONE_MATCH = OpenApiParameter(
+    "If-None-Match",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    description="The ETag you have: 304 with no body when the object has not changed.",
+)
+ETAG = OpenApiParameter(
+    "ETag",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    response=[200, 201],
+    required=True,
+    description="The object's version: send it back as If-Match when you change it.",
+)
 
 
 class ConditionalMixin:
@@ -140,8 +154,10 @@ class ApiViewSet(ConditionalMixin, viewsets.ModelViewSet):
 def detail_schema(**extra):
     """If-Match on writes, for every resource."""
     views = {
-        "update": extend_schema(parameters=[IF_MATCH]),
-        "partial_update": extend_schema(parameters=[IF_MATCH]),
+        "retrieve": extend_schema(parameters=[IF_NONE_MATCH, ETAG]),
+        "create": extend_schema(parameters=[ETAG]),
+        "update": extend_schema(parameters=[IF_MATCH, ETAG]),
+        "partial_update": extend_schema(parameters=[IF_MATCH, ETAG]),
         "destroy": extend_schema(parameters=[IF_MATCH]),
     }
     return extend_schema_view(**{**views, **extra})
@@ -149,7 +165,9 @@ def detail_schema(**extra):
 
 @detail_schema(
     list=extend_schema(summary="Episodes of the shows you may see, newest first"),
-    create=extend_schema(summary="Create an episode (a draft unless status says otherwise)"),
+    create=extend_schema(
+        summary="Create an episode (a draft unless status says otherwise)", parameters=[ETAG]
+    ),
     destroy=extend_schema(summary="Delete an episode (editors: it leaves the feed)", parameters=[IF_MATCH]),
 )
 class EpisodeViewSet(ApiViewSet):
@@ -187,7 +205,7 @@ class EpisodeViewSet(ApiViewSet):
     @extend_schema(
         methods=["GET"],
         summary="The episode with this guid",
-        parameters=[OpenApiParameter("guid", OpenApiTypes.STR, OpenApiParameter.PATH)],
+        parameters=[OpenApiParameter("guid", OpenApiTypes.STR, OpenApiParameter.PATH), IF_NONE_MATCH, ETAG],
     )
     @extend_schema(
         methods=["PUT"],
@@ -198,7 +216,13 @@ class EpisodeViewSet(ApiViewSet):
         parameters=[
             OpenApiParameter("guid", OpenApiTypes.STR, OpenApiParameter.PATH),
             IF_MATCH,
-            OpenApiParameter("If-None-Match", OpenApiTypes.STR, OpenApiParameter.HEADER),
+            OpenApiParameter(
+                "If-None-Match",
+                OpenApiTypes.STR,
+                OpenApiParameter.HEADER,
+                description="`*`: create only; 412 when an episode has this guid.",
+            ),
+            ETAG,
         ],
         request=EpisodeSerializer,
         responses={200: EpisodeSerializer, 201: EpisodeSerializer},
@@ -374,8 +398,9 @@ class TeamViewSet(ApiViewSet):
 
 
 @extend_schema_view(
-    put=extend_schema(parameters=[IF_MATCH]),
-    patch=extend_schema(parameters=[IF_MATCH]),
+    get=extend_schema(parameters=[IF_NONE_MATCH, ETAG]),
+    put=extend_schema(parameters=[IF_MATCH, ETAG]),
+    patch=extend_schema(parameters=[IF_MATCH, ETAG]),
 )
 class NetworkView(ConditionalMixin, mixins.RetrieveModelMixin, mixins.UpdateModelMixin, GenericAPIView):
     """The network itself: network admins only."""
