@@ -77,3 +77,19 @@ def test_publish_script_with_a_producers_token_stops_with_the_reason(api_server,
     assert result.returncode == 1
     assert "answered 403: Only editors of" in result.stderr
     assert Episode.objects.get(guid="urn:ci:episode-7").status == Episode.DRAFT
+
+
+def test_publish_script_at_a_future_time_schedules_the_episode(api_server, tmp_path):
+    show = make_show(slug="alpha")
+    editor = make_user("editor", role=Team.EDITOR, shows=[show])
+    _token, key = ApiToken.create_for(editor, "cli", access=ApiToken.READ_WRITE, shows=[show])
+    audio = tmp_path / "mastered.mp3"
+    audio.write_bytes(tone_mp3(1))
+
+    result = run_script(api_server, key, *arguments(audio), "--at", "2031-01-02T09:00:00Z")
+
+    assert result.returncode == 0, result.stderr
+    episode = Episode.objects.get(guid="urn:ci:episode-7")
+    assert episode.is_scheduled
+    assert episode.published_at.isoformat() == "2031-01-02T09:00:00+00:00"
+    assert not episode.is_public
