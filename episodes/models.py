@@ -753,5 +753,6 @@ class ShowSlugHistory(models.Model):
         return self.old_slug
 
 
+from .api.models import ApiToken  # noqa: E402, F401
 from .audio_uploads import StagedAudio  # noqa: E402, F401
 from .notifications import NotificationSettings  # noqa: E402, F401

@@ -271,6 +271,16 @@ def revoke_preview_links(episode, user):
     return episode
 
 
+def credit_default_hosts(episode):
+    """A new episode credits the show's regular hosts unless it already names a host of its own."""
+    if episode.credits.filter(group="cast", role="host").exists():
+        return
+    for host in episode.show.hosts.all():
+        Credit.objects.get_or_create(
+            episode=episode, person=host.person, role=host.role, defaults={"order": host.order}
+        )
+
+
 def preview_url(episode, absolute=True):
     """The signed, expiring link that shows a guest the episode page before it is public."""
     path = preview_path(episode)

@@ -55,6 +55,10 @@ INSTALLED_APPS = [
     "csp",
     "axes",
     "reversion",
+    "rest_framework",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "episodes",
     "people",
     "sponsors",
@@ -107,6 +111,44 @@ DATABASES = {
 if os.environ.get("DATABASE_TEST_NAME"):
     # Lets two test runs share one PostgreSQL server without colliding.
     DATABASES["default"]["TEST"] = {"NAME": os.environ["DATABASE_TEST_NAME"]}
+
+# The REST API at /api/ (episodes/api/): personal tokens, scoped by episodes.access.
+PODCASTCMS_API_RATE = os.environ.get("PODCASTCMS_API_RATE", "600/minute")
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["episodes.api.authentication.TokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["episodes.api.permissions.ApiPermission"],
+    "DEFAULT_THROTTLE_CLASSES": ["episodes.api.throttling.TokenRateThrottle"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [
+        "rest_framework.parsers.JSONParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    "DEFAULT_SCHEMA_CLASS": "episodes.api.schema.ApiAutoSchema",
+    "EXCEPTION_HANDLER": "episodes.api.errors.exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Podcast network CMS API",
+    "DESCRIPTION": (
+        "Shows, episodes, people, sponsors and campaigns, read and written as your roles allow "
+        "in the admin. Authenticate with a personal token (Admin → API tokens): "
+        "`Authorization: Bearer <token>`."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "SCHEMA_PATH_PREFIX": "/api/",
+    "ENUM_NAME_OVERRIDES": {
+        "PersonRoleEnum": "episodes.api.serializers.ROLE_CHOICES",
+        "TeamRoleEnum": "episodes.models.Team.ROLE_CHOICES",
+    },
+}
 
 # Local memory by default; REDIS_URL (redis://host:port/db) for a cache shared by workers.
 if os.environ.get("REDIS_URL"):

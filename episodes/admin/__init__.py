@@ -596,12 +596,8 @@ class EpisodeAdmin(
             wanted_status, wanted_time = form.wanted_state
             comment = form.cleaned_data.get("review_comment", "")
             services.set_status(episode, request.user, wanted_status, wanted_time, comment=comment)
-        if not change and not episode.credits.filter(group="cast", role="host").exists():
-            # A new episode credits the show's regular hosts unless the form named its own.
-            for host in episode.show.hosts.all():
-                Credit.objects.get_or_create(
-                    episode=episode, person=host.person, role=host.role, defaults={"order": host.order}
-                )
+        if not change:
+            services.credit_default_hosts(episode)
 
 
 class ShowHostInline(ShowScopedInline, admin.TabularInline):
@@ -715,3 +711,6 @@ class NotificationSettingsAdmin(admin.ModelAdmin):
             raise PermissionDenied
         setting, _ = NotificationSettings.objects.get_or_create(user=request.user)
         return redirect("admin:episodes_notificationsettings_change", setting.pk)
+
+
+from episodes.api import admin as api_admin  # noqa: E402, F401  (API tokens)

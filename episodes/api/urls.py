@@ -1,0 +1,26 @@
+from django.urls import include, path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
+from rest_framework.routers import SimpleRouter
+
+from . import views
+from .errors import api_root, json_not_found
+
+app_name = "api"
+
+router = SimpleRouter()
+router.register("episodes", views.EpisodeViewSet, basename="episode")
+router.register("shows", views.ShowViewSet, basename="show")
+router.register("people", views.PersonViewSet, basename="person")
+router.register("sponsors", views.SponsorViewSet, basename="sponsor")
+router.register("campaigns", views.CampaignViewSet, basename="campaign")
+router.register("teams", views.TeamViewSet, basename="team")
+
+urlpatterns = [
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
+    path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
+    path("network/", views.NetworkView.as_view(), name="network"),
+    path("", api_root, name="root"),
+    path("", include(router.urls)),
+    re_path(r"^.*$", json_not_found),
+]
