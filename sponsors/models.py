@@ -87,9 +87,9 @@ class Campaign(models.Model):
         """Why a read of this campaign may not go out on ``day``, or None when it may."""
         if self.in_flight_on(day):
             return None
-        when = "ended" if self.ends_on is not None and day > self.ends_on else "has not started"
         return (
-            f"The campaign “{self}” {when} on {day:%-d %b %Y}: its flight is {self.flight_display()}. "
+            f"The campaign “{self}” is not in flight on {day:%-d %b %Y}, the day this episode goes out: "
+            f"its flight is {self.flight_display()}. "
             "Remove the read, or choose a campaign in flight."
         )
 

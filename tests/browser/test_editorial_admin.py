@@ -140,13 +140,18 @@ def test_draft_lists_its_problems_and_publishing_it_is_refused(live_server, page
     log_in(page, live_server, "editor", f"/admin/episodes/episode/{draft.pk}/change/")
 
     expect(page.locator(".publication-problems li")).to_have_text(
-        [re.compile(r"^The campaign “.*Spring 2019” ended on .*: its flight is 1 Jan 2019 – 31 Dec 2019\.")]
+        [
+            re.compile(
+                r"^The campaign “.*Spring 2019” is not in flight on .*, the day this episode goes out: "
+                r"its flight is 1 Jan 2019 – 31 Dec 2019\."
+            )
+        ]
     )
     screenshot("editorial-draft-problems", full_page=False)  # the list sits at the top of the form
     page.select_option("#id_status", "published")
     page.click("input[name=_continue]")
 
-    expect(page.locator(".field-campaign .errorlist")).to_contain_text("Spring 2019” ended on")
+    expect(page.locator(".field-campaign .errorlist")).to_contain_text("Spring 2019” is not in flight on")
     draft.refresh_from_db()
     assert draft.status == Episode.DRAFT
 

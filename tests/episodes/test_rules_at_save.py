@@ -145,7 +145,8 @@ def test_publishing_with_a_read_of_an_ended_campaign_is_refused_with_the_reason(
         services.publish(episode, desk["editor"], when=when)
 
     assert refused.value.messages == [
-        f"The campaign “{campaign}” ended on 2 Mar 2026: its flight is 1 Jan 2019 – 31 Dec 2019. "
+        f"The campaign “{campaign}” is not in flight on 2 Mar 2026, the day this episode goes out: "
+        "its flight is 1 Jan 2019 – 31 Dec 2019. "
         "Remove the read, or choose a campaign in flight."
     ]
     assert Episode.objects.get(pk=episode.pk).status == Episode.DRAFT
@@ -162,7 +163,8 @@ def test_scheduling_before_a_campaign_starts_is_refused(desk):
         services.publish(episode, desk["editor"], when=when)
 
     assert refused.value.messages == [
-        f"The campaign “{campaign}” has not started on {timezone.localdate(when):%-d %b %Y}: its flight is "
+        f"The campaign “{campaign}” is not in flight on {timezone.localdate(when):%-d %b %Y}, "
+        "the day this episode goes out: its flight is "
         f"from {starts:%-d %b %Y}. Remove the read, or choose a campaign in flight."
     ]
 
@@ -200,8 +202,9 @@ def test_read_of_an_ended_campaign_added_to_a_published_episode_gets_an_error_at
     assert formset.errors == [
         {
             "campaign": [
-                f"The campaign “{campaign}” ended on {day:%-d %b %Y}: its flight is "
-                "1 Jan 2019 – 31 Dec 2019. Remove the read, or choose a campaign in flight."
+                f"The campaign “{campaign}” is not in flight on {day:%-d %b %Y}, "
+                "the day this episode goes out: its flight is 1 Jan 2019 – 31 Dec 2019. "
+                "Remove the read, or choose a campaign in flight."
             ]
         }
     ]

@@ -36,7 +36,9 @@ def test_non_audio_upload_is_an_error_at_audio(world, clients):
     )
 
     assert response.status_code == 400
-    assert response.json()["errors"] == {"audio": ["This file has no audio we can measure."]}
+    assert response.json()["errors"] == {
+        "audio": ["This file is not MP3 audio: no MPEG audio frame starts at byte 0."]
+    }
     assert not Episode.objects.get(pk=episode.pk).audio
 
 
@@ -125,11 +127,6 @@ def test_campaign_the_user_may_not_see_is_an_unknown_choice(world, clients):
     }
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="The campaign-flight rule moves into SponsorRead's model validation with the editorial-day "
-    "work (issue 13); the API applies it through full_clean once it is there.",
-)
 def test_campaign_out_of_flight_is_an_error_at_the_read(world, clients):
     ended = make_campaign(
         world["show_a"],
@@ -149,9 +146,13 @@ def test_campaign_out_of_flight_is_an_error_at_the_read(world, clients):
     )
 
     assert response.status_code == 400
-    # Where the rule lands (the read's model validation or the publishing service) names the place.
-    errors = response.json()["errors"]
-    assert any("campaign" in f"{field} {' '.join(messages)}".lower() for field, messages in errors.items())
+    today = timezone.localdate()
+    assert response.json()["errors"] == {
+        "non_field_errors": [
+            f"The campaign “{ended}” is not in flight on {today:%-d %b %Y}, the day this episode goes out: "
+            f"its flight is {ended.flight_display()}. Remove the read, or choose a campaign in flight."
+        ]
+    }
     assert not Episode.objects.filter(slug="new").exists()
 
 
@@ -213,7 +214,10 @@ def test_summary_over_4000_bytes_is_refused_with_the_models_message(world, clien
 
     assert response.status_code == 400
     assert response.json()["errors"] == {
-        "summary": ["This text is 4002 bytes in UTF-8; at most 4000 are allowed."]
+        "summary": [
+            "This text is too long for podcast apps: 4002 bytes, at most 4000 "
+            "(accented letters and emoji count as two to four)."
+        ]
     }
 
 
