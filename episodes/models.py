@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from podcastcms.fields import RichTextField
+from podcastcms.renditions import refresh_renditions
 from podcastcms.validators import (
     AUDIO_MIME_TYPES,
     MaxBytesValidator,
@@ -40,6 +41,10 @@ def episode_artwork_path(episode, filename):
     return f"shows/{episode.show.slug}/episodes/artwork/{filename}"
 
 
+def chapter_image_path(chapter, filename):
+    return f"shows/{chapter.episode.show.slug}/episodes/chapters/{filename}"
+
+
 def random_file_name(filename):
     """A name nobody can guess, keeping the upload's extension (which says its type)."""
     return uuid.uuid4().hex + os.path.splitext(filename)[1].lower()
@@ -64,6 +69,12 @@ class Network(models.Model):
     website = models.URLField(blank=True)
     owner_name = models.CharField(max_length=200, blank=True)
     owner_email = models.EmailField(blank=True)
+    artwork = models.ImageField(
+        upload_to="network/",
+        blank=True,
+        validators=[validate_image_file],
+        help_text="Square image; the site's favicon and touch icon are made from it.",
+    )
     podcast_guid = models.UUIDField(
         null=True,
         blank=True,
@@ -131,6 +142,9 @@ class Show(models.Model):
         max_length=1000,
         blank=True,
         help_text="For imported shows: their artwork where it is hosted; an upload takes precedence.",
+    )
+    artwork_renditions = models.JSONField(
+        default=dict, blank=True, editable=False, help_text="Smaller copies of the artwork (WebP and JPEG)."
     )
     language = models.CharField(
         max_length=16, default="en-us", help_text="ISO 639 language code, e.g. en-us or de."
@@ -240,6 +254,11 @@ class Show(models.Model):
         if self.podcast_guid is None:
             self.podcast_guid = podcast_guid_for_url(settings.SITE_URL + self.get_feed_url())
         super().save(*args, **kwargs)
+        refresh_renditions(self, "artwork", "artwork_renditions")
+
+    def language_code(self):
+        """The show's language as Django names it (“de”, “en-us”), for translating its pages."""
+        return (self.language or "en").strip().lower().replace("_", "-")
 
 
 class EpisodeQuerySet(models.QuerySet):
@@ -324,6 +343,9 @@ class Episode(models.Model):
         max_length=1000,
         blank=True,
         help_text="For imported episodes: their artwork where it is hosted; an upload takes precedence.",
+    )
+    artwork_renditions = models.JSONField(
+        default=dict, blank=True, editable=False, help_text="Smaller copies of the artwork (WebP and JPEG)."
     )
     explicit = models.BooleanField(default=False)
     guid = models.CharField(
@@ -476,6 +498,7 @@ class Episode(models.Model):
             self.audio_revision = ""
         super().save(*args, **kwargs)
         self._stored_audio_name = self.audio.name if self.audio else None
+        refresh_renditions(self, "artwork", "artwork_renditions")
 
 
 class EpisodeLink(models.Model):
@@ -568,12 +591,23 @@ class Chapter(models.Model):
     start_time = models.PositiveIntegerField(help_text="Seconds from the start of the audio.")
     title = models.CharField(max_length=255)
     url = models.URLField(max_length=1000, blank=True)
+    image = models.ImageField(
+        upload_to=chapter_image_path,
+        blank=True,
+        validators=[validate_image_file],
+        help_text="Optional picture shown beside the chapter on the page and in the chapters document.",
+    )
+    image_renditions = models.JSONField(default=dict, blank=True, editable=False)
 
     class Meta:
         ordering = ["start_time", "pk"]
 
     def __str__(self):
         return self.title
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        refresh_renditions(self, "image", "image_renditions")
 
 
 class Soundbite(models.Model):
@@ -680,3 +714,7 @@ class ShowSlugHistory(models.Model):
 
     def __str__(self):
         return self.old_slug
+
+
+from .listen_links import ListenLink  # noqa: E402, F401
+from .search.models import SearchEntry  # noqa: E402, F401

@@ -1,6 +1,7 @@
 from django.shortcuts import get_object_or_404, render
 
 from episodes.models import Episode
+from episodes.structured_data import person_data
 
 from .models import Credit, Person
 
@@ -29,5 +30,6 @@ def person_detail(request, slug):
             "hosted_shows": list(dict.fromkeys(hosted_shows)),
             "appearances": [(show, list(episodes.items())) for show, episodes in appearances.items()],
             "appearance_count": sum(len(episodes) for episodes in appearances.values()),
+            "structured_data": person_data(request, person, full=True),
         },
     )

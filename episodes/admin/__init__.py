@@ -17,6 +17,7 @@ from episodes.models import (
     Chapter,
     Episode,
     EpisodeLink,
+    ListenLink,
     Network,
     Show,
     Soundbite,
@@ -82,7 +83,7 @@ class SponsorReadInline(ShowScopedInline, admin.StackedInline):
 class ChapterInline(ShowScopedInline, admin.TabularInline):
     model = Chapter
     extra = 0
-    fields = ["start_time", "title", "url"]
+    fields = ["start_time", "title", "url", "image"]
 
 
 class TranscriptInline(ShowScopedInline, admin.TabularInline):
@@ -318,6 +319,15 @@ class AnnouncementInline(ShowScopedInline, admin.StackedInline):
     fields = ["text", ("starts_on", "ends_on", "order")]
 
 
+class ListenLinkInline(ShowScopedInline, admin.TabularInline):
+    model = ListenLink
+    extra = 0
+    parent_show_path = None
+    edit_action = "manage"
+    fields = ["platform", "label", "url", "order"]
+    verbose_name_plural = "“Listen on” links (shown on the show's and its episodes' pages)"
+
+
 @admin.register(Show)
 class ShowAdmin(FeedCheckField, ShowScopedAdmin, admin.ModelAdmin):
     show_path = None
@@ -351,7 +361,7 @@ class ShowAdmin(FeedCheckField, ShowScopedAdmin, admin.ModelAdmin):
             },
         ),
     ]
-    inlines = [ShowHostInline, AnnouncementInline]
+    inlines = [ShowHostInline, AnnouncementInline, ListenLinkInline]
     view_on_site = True
 
     def has_add_permission(self, request):

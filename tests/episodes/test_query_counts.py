@@ -11,10 +11,11 @@ pytestmark = pytest.mark.django_db
 
 # network, shows, latest episodes
 HOME_QUERIES = 3
-# network, show, its hosts, episode count, the page of episodes
-SHOW_QUERIES = 5
-# network, episode with show, credits, guests' links, picks, reads, links, announcements
-EPISODE_QUERIES = 8
+# network, show, its hosts, its listen-on links, episode count, the page of episodes
+SHOW_QUERIES = 6
+# network, episode with show, credits, guests' links, picks, reads, links, chapters, transcripts,
+# listen-on links, announcements
+EPISODE_QUERIES = 11
 # network, person, their links, credits, hosted shows
 PERSON_QUERIES = 5
 # shows, episodes, people: a count for the paginator and the page of rows each
