@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import ngettext
 
 from podcastcms.fields import RichTextField
 from podcastcms.renditions import refresh_renditions
@@ -447,10 +448,10 @@ class Episode(models.Model):
         minutes, seconds = divmod(rest, 60)
         parts = []
         if hours:
-            parts.append(f"{hours} hr{'s' if hours != 1 else ''}")
+            parts.append(ngettext("%(count)d hr", "%(count)d hrs", hours) % {"count": hours})
         if minutes or hours:
-            parts.append(f"{minutes} min{'s' if minutes != 1 else ''}")
-        parts.append(f"{seconds} sec{'s' if seconds != 1 else ''}")
+            parts.append(ngettext("%(count)d min", "%(count)d mins", minutes) % {"count": minutes})
+        parts.append(ngettext("%(count)d sec", "%(count)d secs", seconds) % {"count": seconds})
         return " ".join(parts)
 
     def clean(self):
