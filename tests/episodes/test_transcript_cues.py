@@ -13,7 +13,8 @@ class Named:
 def test_webvtt_cues_carry_times_and_voice_tag_speakers():
     vtt = (
         "WEBVTT\n\nNOTE made for a test\n\n"
-        "intro\n00:00:01.500 --> 00:00:04.000 align:start\n<v.loud Tobias Macey>Hello &amp; <i>welcome</i>\n\n"
+        "intro\n00:00:01.500 --> 00:00:04.000 align:start\n"
+        "<v.loud Tobias Macey>Hello &amp; <i>welcome</i>\n\n"
         "01:02.000 --> 01:05.000\n<v Adam Paszke>Two lines\nof text</v>\n"
     )
 
@@ -24,7 +25,10 @@ def test_webvtt_cues_carry_times_and_voice_tag_speakers():
 
 
 def test_srt_cues_take_speaker_prefixes():
-    srt = "1\r\n00:00:01,000 --> 00:00:02,000\r\nAda: Hi there\r\n\r\n2\r\n00:00:03,250 --> 00:00:04,000\r\nNo speaker\r\n"
+    srt = (
+        "1\r\n00:00:01,000 --> 00:00:02,000\r\nAda: Hi there\r\n\r\n"
+        "2\r\n00:00:03,250 --> 00:00:04,000\r\nNo speaker\r\n"
+    )
 
     assert parse_transcript(srt, "application/x-subrip") == [
         {"start": 1.0, "end": 2.0, "speaker": "Ada", "text": "Hi there"},
