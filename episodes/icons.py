@@ -1,5 +1,6 @@
 """The favicon and the touch icon, made from the network's artwork (or its initial when it has none)."""
 
+import hashlib
 import io
 
 from django.core.cache import cache
@@ -31,7 +32,8 @@ def icon_image(network, size):
 
 def _icon_response(kind, size, fmt, content_type):
     network = Network.load()
-    key = f"site-icon:{kind}:{network.artwork.name or network.name}"
+    source = network.artwork.name or network.name
+    key = f"site-icon:{kind}:{hashlib.sha256(source.encode()).hexdigest()[:16]}"
     body = cache.get(key)
     if body is None:
         buffer = io.BytesIO()

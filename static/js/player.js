@@ -82,7 +82,7 @@
     rate.addEventListener("click", function () {
       var next = RATES[(RATES.indexOf(audio.playbackRate) + 1) % RATES.length] || 1;
       audio.playbackRate = next;
-      rate.textContent = next + "×";
+      rate.querySelector("[data-rate]").textContent = next + "×";
     });
     seek.addEventListener("input", function () {
       dragging = true;

@@ -76,7 +76,7 @@ def test_scheduled_preview_names_its_publication_time(client):
 
     assert (
         "This episode is scheduled for May 4th, 2031, 09:30."
-        in page.find_all("div", "preview-banner")[0].text
+        in page.find_all("aside", "preview-banner")[0].text
     )
     assert page.by_id("date").text == "May 4th, 2031"
 
@@ -84,7 +84,7 @@ def test_scheduled_preview_names_its_publication_time(client):
 def test_public_pages_have_no_preview_banner(client):
     episode = make_episode()
 
-    assert parse(client.get(episode.get_absolute_url()).content).find_all("div", "preview-banner") == []
+    assert parse(client.get(episode.get_absolute_url()).content).find_all("aside", "preview-banner") == []
 
 
 @override_settings(DEBUG=True)
