@@ -1,5 +1,7 @@
 """The episode page's player, chapters and transcript, as the server renders them (without JavaScript)."""
 
+from pathlib import Path
+
 import pytest
 
 from episodes.models import Chapter, Transcript
@@ -113,3 +115,16 @@ def test_episode_page_loads_only_the_player_script_and_no_inline_code(client, ep
         ("/static/js/player.js", None),
     ]
     assert [name for el in parse(html).iter() for name in el.attrs if name.startswith("on")] == []
+
+
+def test_episode_page_html_css_and_js_stay_under_100_kb_compressed(client, episode):
+    import gzip
+
+    from django.contrib.staticfiles import finders
+
+    html = client.get(episode.get_absolute_url()).content
+    assets = [Path(finders.find(name)).read_bytes() for name in ("css/site.css", "js/player.js")]
+
+    compressed = sum(len(gzip.compress(body, 9)) for body in (html, *assets))
+
+    assert compressed < 100 * 1024

@@ -192,3 +192,17 @@ def test_search_page_links_transcript_hits_to_the_second_and_filters_by_show(cli
     assert links == ["/shows/deep/autograd/#t=180"]
     assert [h.text for h in page.find_all("h2", "search-result__title")] == ["Interview"]
     assert [o.attrs.get("value") for o in page.find_all("option") if "selected" in o.attrs] == ["deep"]
+
+
+def test_rebuildsearchindex_command_indexes_everything_again():
+    import io
+
+    from django.core.management import call_command
+
+    make_episode(title="Forgotten words")
+    SearchEntry.objects.all().delete()
+    out = io.StringIO()
+
+    call_command("rebuildsearchindex", stdout=out)
+
+    assert (titles(search("forgotten")), out.getvalue()) == (["Forgotten words"], "Indexed 2 entries.\n")
