@@ -27,6 +27,7 @@ from .feeds.rss import TRANSCRIPT_EXTENSIONS
 from .models import Episode, Show, Transcript
 from .player.transcripts import best_transcript, match_speakers, transcript_cues
 from .structured_data import episode_data, series_data
+from .templatetags.public_site import rendition_url
 
 EPISODES_PER_PAGE = 20
 LATEST_ON_HOME = 12
@@ -261,6 +262,10 @@ def chapters_document(request, episode_id):
     chapters = []
     for chapter in episode.chapters.order_by("start_time", "pk"):
         entry = {"startTime": chapter.start_time, "title": chapter.title}
+        if chapter.image:
+            entry["img"] = request.build_absolute_uri(
+                rendition_url(chapter.image, chapter.image_renditions, 640)
+            )
         if chapter.url:
             entry["url"] = chapter.url
         chapters.append(entry)

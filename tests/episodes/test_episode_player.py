@@ -128,3 +128,13 @@ def test_episode_page_html_css_and_js_stay_under_100_kb_compressed(client, episo
     compressed = sum(len(gzip.compress(body, 9)) for body in (html, *assets))
 
     assert compressed < 100 * 1024
+
+
+def test_chapters_document_gives_chapter_images(client, episode):
+    chapters = client.get(f"/chapters/{episode.pk}.json").json()["chapters"]
+    image = Chapter.objects.get(episode=episode, start_time=754)
+
+    assert [chapter.get("img") for chapter in chapters] == [
+        None,
+        "http://testserver" + image.image.storage.url(image.image_renditions["widths"]["320"]["jpg"]),
+    ]
