@@ -85,3 +85,20 @@ def test_sitemap_query_count_is_fixed(client, django_assert_num_queries, items):
         response = client.get("/sitemap.xml")
 
     assert response.content.decode().count("<url>") == 1 + 3 * items
+
+
+def test_embed_player_and_oembed_query_counts_are_fixed(client, django_assert_num_queries, items):
+    from episodes.models import Chapter
+
+    episode = make_episode(make_show(slug="embedded"), slug="played")
+    for n in range(items):
+        Chapter.objects.create(episode=episode, start_time=n * 60, title=f"Chapter {n}")
+
+    # episode with show, its chapters
+    with django_assert_num_queries(2):
+        embed = client.get("/shows/embedded/played/embed/")
+    # episode with show, its chapters, the network
+    with django_assert_num_queries(3):
+        oembed = client.get("/oembed/", {"url": "http://testserver/shows/embedded/played/"})
+
+    assert (embed.content.decode().count('class="chapter"'), oembed.status_code) == (items, 200)
