@@ -202,9 +202,16 @@ def main():
     parser.add_argument("--transcript-words", type=int, default=400)
     parser.add_argument("--repeat", type=int, default=15)
     parser.add_argument("--keep", action="store_true", help="keep the benchmark database afterwards")
+    parser.add_argument(
+        "--reuse", action="store_true", help="time the database a --keep run left, without filling it again"
+    )
     args = parser.parse_args()
 
     log = print
+    if args.reuse:
+        setup_django(args.server)
+        time_queries(vocabulary(), args.repeat, log)
+        return
     recreate_database(args.server)
     try:
         setup_django(args.server)

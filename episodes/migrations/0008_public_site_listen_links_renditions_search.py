@@ -11,7 +11,10 @@ def create_structures(apps, schema_editor):
     """The backend's half of the search index: a weighted tsvector column, or an FTS5 table."""
     vendor = schema_editor.connection.vendor
     if vendor == "postgresql":
+        # vector: everything, for matching (GIN); head_vector: title, summary and notes, for ranking
+        # (small, so ranking does not read whole transcripts).
         schema_editor.execute("ALTER TABLE episodes_searchentry ADD COLUMN vector tsvector")
+        schema_editor.execute("ALTER TABLE episodes_searchentry ADD COLUMN head_vector tsvector")
         schema_editor.execute(
             "CREATE INDEX episodes_searchentry_vector ON episodes_searchentry USING gin (vector)"
         )
@@ -26,6 +29,7 @@ def drop_structures(apps, schema_editor):
     vendor = schema_editor.connection.vendor
     if vendor == "postgresql":
         schema_editor.execute("ALTER TABLE episodes_searchentry DROP COLUMN IF EXISTS vector")
+        schema_editor.execute("ALTER TABLE episodes_searchentry DROP COLUMN IF EXISTS head_vector")
     elif vendor == "sqlite":
         schema_editor.execute("DROP TABLE IF EXISTS episodes_search_fts")
 

@@ -31,10 +31,12 @@ PG_CONFIGS = {
 }
 FTS_TABLE = "episodes_search_fts"
 # Title, summary, show notes, transcript: A to D on PostgreSQL, the same ratios in FTS5's bm25.
-PG_VECTOR_SQL = """
+PG_HEAD_VECTOR_SQL = """
     setweight(to_tsvector(config::regconfig, coalesce(title, '')), 'A') ||
     setweight(to_tsvector(config::regconfig, coalesce(summary, '')), 'B') ||
-    setweight(to_tsvector(config::regconfig, coalesce(body, '')), 'C') ||
+    setweight(to_tsvector(config::regconfig, coalesce(body, '')), 'C')
+"""
+PG_VECTOR_SQL = f"""{PG_HEAD_VECTOR_SQL} ||
     setweight(to_tsvector(config::regconfig, coalesce(transcript, '')), 'D')
 """
 
@@ -51,7 +53,9 @@ def write_vectors(entry_ids):
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(
-                f"UPDATE episodes_searchentry SET vector = {PG_VECTOR_SQL} WHERE id = ANY(%s)", [entry_ids]
+                f"UPDATE episodes_searchentry SET vector = {PG_VECTOR_SQL}, "
+                f"head_vector = {PG_HEAD_VECTOR_SQL} WHERE id = ANY(%s)",
+                [entry_ids],
             )
         elif connection.vendor == "sqlite":
             marks = ",".join("%s" for _ in entry_ids)
@@ -73,14 +77,13 @@ def forget(entry_ids):
 
 
 def episode_transcript(episode):
-    """(text, [[start, text], …]) of the episode's transcript shown on its page."""
+    """(text, [[start or None, text], …]) of the episode's transcript shown on its page."""
     from episodes.player.transcripts import best_transcript, transcript_cues
 
     transcript = best_transcript(list(episode.transcripts.all()))
     cues = transcript_cues(transcript) if transcript else []
     text = " ".join(cue["text"] for cue in cues)
-    timed = [[cue["start"], cue["text"]] for cue in cues if cue["start"] is not None]
-    return text, timed
+    return text, [[cue["start"], cue["text"]] for cue in cues]
 
 
 @transaction.atomic

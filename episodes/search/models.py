@@ -33,7 +33,7 @@ class SearchEntry(models.Model):
     summary = models.TextField(blank=True)
     body = models.TextField(blank=True)
     transcript = models.TextField(blank=True)
-    # [[start seconds, text], …] of a timed transcript: where a hit is spoken.
+    # [[start seconds or None, text], …] of the transcript: where a hit is spoken, and its words.
     cues = models.JSONField(default=list, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
