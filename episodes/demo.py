@@ -20,7 +20,7 @@ from podcastcms.sanitize import sanitize_html
 from sponsors.models import Campaign, Sponsor, SponsorRead
 
 from .audio import tone_mp3
-from .models import Announcement, Episode, EpisodeLink, Network, Show, Team
+from .models import Announcement, Chapter, Episode, EpisodeLink, ListenLink, Network, Show, Team, Transcript
 
 REFERENCE_DURATION = 42 * 60 + 12  # "42 mins 12 secs"
 
@@ -268,6 +268,55 @@ DEMO_USERS = [
 ]
 
 
+# Made for the demo (not the episode's real chapters or words): enough to show both on the page.
+REFERENCE_CHAPTERS = [
+    (0, "Introduction", ""),
+    (95, "How Adam got started with Python", ""),
+    (410, "The origins of PyTorch", "https://pytorch.org/"),
+    (1130, "Autograd and eager execution", "https://pytorch.org/docs/stable/autograd.html"),
+    (1820, "The road to PyTorch 1.0 and TorchScript", ""),
+    (2330, "Picks", ""),
+]
+CHAPTER_WITH_IMAGE = 410
+REFERENCE_TRANSCRIPT = """WEBVTT
+
+00:00:00.000 --> 00:00:06.500
+<v Tobias Macey>Hello and welcome to Podcast.__init__,
+the podcast about Python and the people who make it great.
+
+00:00:06.500 --> 00:00:12.000
+<v Tobias Macey>Your host as usual is Tobias Macey, and today I'm interviewing Adam Paszke about PyTorch.
+
+00:00:12.000 --> 00:00:15.000
+<v Adam Paszke>Thanks for having me, it's great to be here.
+
+00:01:35.000 --> 00:01:41.000
+<v Tobias Macey>Can you start by telling us how you first got introduced to Python?
+
+00:01:41.000 --> 00:01:52.000
+<v Adam Paszke>I picked it up at university, mostly for small scripts, and then for numerical work with NumPy.
+
+00:06:50.000 --> 00:07:02.000
+<v Adam Paszke>PyTorch started as a rewrite of the Lua Torch ideas in Python,
+with a tape-based automatic differentiation engine.
+
+00:18:50.000 --> 00:19:03.000
+<v Adam Paszke>Autograd records the operations as they run,
+so you can use ordinary Python control flow in your models.
+
+00:30:20.000 --> 00:30:31.000
+<v Tobias Macey>What changed on the way to the 1.0 release, and where does TorchScript fit in?
+"""
+LISTEN_LINKS = [
+    ("apple", "https://podcasts.apple.com/us/podcast/podcast-init/id981834425"),
+    ("spotify", "https://open.spotify.com/show/podcast-init"),
+    ("youtube-music", "https://music.youtube.com/podcast/podcast-init"),
+    ("overcast", "https://overcast.fm/itunes981834425/podcast-init"),
+    ("pocket-casts", "https://pca.st/podcast-init"),
+    ("antennapod", "https://antennapod.org/deeplink/subscribe?url=https://www.podcastinit.com/feed/mp3/"),
+]
+
+
 def artwork_png(title, colour, size=1400):
     """Square show artwork with the title set in large type: a real RGB PNG."""
     image = Image.new("RGB", (size, size), colour)
@@ -356,6 +405,9 @@ class DemoLoader:
             )
         campaign = self.campaign(init, data_eng)
         reference = self.reference_episode(init, people, campaign)
+        self.chapters_and_transcript(reference)
+        for order, (platform, url) in enumerate(LISTEN_LINKS):
+            upsert(ListenLink, {"show": init, "platform": platform}, {"url": url, "order": order})
         for number, slug, title, guest, day in EARLIER_EPISODES:
             self.simple_episode(init, number, slug, title, people, guest, day, campaign)
         for number, slug, title, guest, day in DATA_ENGINEERING_EPISODES:
@@ -368,8 +420,27 @@ class DemoLoader:
     def network(self):
         network = Network.objects.order_by("pk").first()
         if network is None:
-            return Network.objects.create(**NETWORK)
-        return upsert(Network, {"pk": network.pk}, NETWORK)[0]
+            network = Network.objects.create(**NETWORK)
+        else:
+            network = upsert(Network, {"pk": network.pk}, NETWORK)[0]
+        if not network.artwork:
+            # The favicon and touch icon are made from it.
+            network.artwork.save("network.png", ContentFile(artwork_png("BN", (180, 71, 43), size=512)))
+        return network
+
+    def chapters_and_transcript(self, episode):
+        for start, title, url in REFERENCE_CHAPTERS:
+            chapter = upsert(
+                Chapter, {"episode": episode, "start_time": start}, {"title": title, "url": url}
+            )[0]
+            if start == CHAPTER_WITH_IMAGE and not chapter.image:
+                chapter.image.save(
+                    "pytorch.png", ContentFile(artwork_png("PyTorch", (238, 76, 44), size=400))
+                )
+        if not episode.transcripts.exists():
+            transcript = Transcript(episode=episode, mime_type="text/vtt", language="en")
+            transcript.file.save("transcript.vtt", ContentFile(REFERENCE_TRANSCRIPT.encode()), save=False)
+            transcript.save()
 
     def person(self, slug, data):
         person, created = upsert(

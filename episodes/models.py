@@ -10,8 +10,10 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import ngettext
 
 from podcastcms.fields import RichTextField
+from podcastcms.renditions import refresh_renditions
 from podcastcms.validators import (
     AUDIO_MIME_TYPES,
     MaxBytesValidator,
@@ -37,6 +39,10 @@ def podcast_guid_for_url(feed_url):
 def in_feed(text, tag):
     """A help text in the producer's words, with the directory's name for it as a small note."""
     return f'{text} <span class="in-the-feed">In the feed: <code>{tag}</code></span>'
+
+
+def chapter_image_path(chapter, filename):
+    return f"shows/{chapter.episode.show.slug}/episodes/chapters/{random_file_name(filename)}"
 
 
 def random_file_name(filename):
@@ -76,6 +82,12 @@ class Network(models.Model):
     website = models.URLField(blank=True)
     owner_name = models.CharField(max_length=200, blank=True)
     owner_email = models.EmailField(blank=True)
+    artwork = models.ImageField(
+        upload_to="network/",
+        blank=True,
+        validators=[validate_image_file],
+        help_text="Square image; the site's favicon and touch icon are made from it.",
+    )
     podcast_guid = models.UUIDField(
         null=True,
         blank=True,
@@ -143,6 +155,9 @@ class Show(models.Model):
         max_length=1000,
         blank=True,
         help_text="For imported shows: their artwork where it is hosted; an upload takes precedence.",
+    )
+    artwork_renditions = models.JSONField(
+        default=dict, blank=True, editable=False, help_text="Smaller copies of the artwork (WebP and JPEG)."
     )
     language = models.CharField(
         max_length=16, default="en-us", help_text="ISO 639 language code, e.g. en-us or de."
@@ -270,6 +285,11 @@ class Show(models.Model):
         if self.podcast_guid is None:
             self.podcast_guid = podcast_guid_for_url(settings.SITE_URL + self.get_feed_url())
         super().save(*args, **kwargs)
+        refresh_renditions(self, "artwork", "artwork_renditions")
+
+    def language_code(self):
+        """The show's language as Django names it (“de”, “en-us”), for translating its pages."""
+        return (self.language or "en").strip().lower().replace("_", "-")
 
 
 class EpisodeQuerySet(models.QuerySet):
@@ -379,6 +399,9 @@ class Episode(models.Model):
         blank=True,
         help_text="For imported episodes: their artwork where it is hosted; an upload takes precedence.",
     )
+    artwork_renditions = models.JSONField(
+        default=dict, blank=True, editable=False, help_text="Smaller copies of the artwork (WebP and JPEG)."
+    )
     explicit = models.BooleanField(
         default=False, help_text=in_feed("Tick when the episode has explicit language.", "itunes:explicit")
     )
@@ -487,10 +510,10 @@ class Episode(models.Model):
         minutes, seconds = divmod(rest, 60)
         parts = []
         if hours:
-            parts.append(f"{hours} hr{'s' if hours != 1 else ''}")
+            parts.append(ngettext("%(count)d hr", "%(count)d hrs", hours) % {"count": hours})
         if minutes or hours:
-            parts.append(f"{minutes} min{'s' if minutes != 1 else ''}")
-        parts.append(f"{seconds} sec{'s' if seconds != 1 else ''}")
+            parts.append(ngettext("%(count)d min", "%(count)d mins", minutes) % {"count": minutes})
+        parts.append(ngettext("%(count)d sec", "%(count)d secs", seconds) % {"count": seconds})
         return " ".join(parts)
 
     def clean(self):
@@ -533,6 +556,7 @@ class Episode(models.Model):
             self.audio_revision = ""
         super().save(*args, **kwargs)
         self._stored_audio_name = self.audio.name if self.audio else None
+        refresh_renditions(self, "artwork", "artwork_renditions")
 
 
 class EpisodeLink(models.Model):
@@ -639,12 +663,23 @@ class Chapter(models.Model):
     )
     title = models.CharField(max_length=255)
     url = models.URLField(max_length=1000, blank=True)
+    image = models.ImageField(
+        upload_to=chapter_image_path,
+        blank=True,
+        validators=[validate_image_file],
+        help_text="Optional picture shown beside the chapter on the page and in the chapters document.",
+    )
+    image_renditions = models.JSONField(default=dict, blank=True, editable=False)
 
     class Meta:
         ordering = ["start_time", "pk"]
 
     def __str__(self):
         return self.title
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        refresh_renditions(self, "image", "image_renditions")
 
 
 class Soundbite(models.Model):
@@ -755,4 +790,6 @@ class ShowSlugHistory(models.Model):
 
 from .api.models import ApiToken  # noqa: E402, F401
 from .audio_uploads import StagedAudio  # noqa: E402, F401
+from .listen_links import ListenLink  # noqa: E402, F401
 from .notifications import NotificationSettings  # noqa: E402, F401
+from .search.models import SearchEntry  # noqa: E402, F401

@@ -13,13 +13,13 @@ page will show, and nothing else.
 from django.conf import settings
 from django.core import signing
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 
 from .models import Episode
-from .views import audio_file_response, episode_page_context
+from .views import audio_file_response, episode_page_context, render_for_show
 
 SALT = "podcastcms.episodes.preview"
 
@@ -65,11 +65,13 @@ def episode_preview(request, token):
         # A link made while the episode was scheduled has done its job once its time comes:
         # from now on the public page is the one to share.
         return redirect(episode)
+    scheduled_for = episode.published_at if episode.status == Episode.PUBLISHED else None
     if episode.status != Episode.PUBLISHED:
-        # Shown as if published now (its date, the announcements of today); never saved.
+        # Laid out with the announcements of today; never saved. The page says it is not published.
         episode.published_at = timezone.now()
     context = episode_page_context(episode)
     context["is_preview"] = True
+    context["preview_scheduled_for"] = scheduled_for
     context["audio_url"] = (
         reverse(
             "episodes:preview-audio",
@@ -78,7 +80,7 @@ def episode_preview(request, token):
         if episode.audio
         else episode.external_audio_url
     )
-    return _keep_private(render(request, "episodes/episode_detail.html", context))
+    return _keep_private(render_for_show(request, episode.show, "episodes/episode_detail.html", context))
 
 
 def episode_preview_audio(request, token, extension):

@@ -1,6 +1,6 @@
 """Keep old public URLs alive: remember the slugs that published episodes and public shows had."""
 
-from django.db.models.signals import post_save, pre_save
+from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 
 from .models import Episode, EpisodeSlugHistory, Show, ShowSlugHistory
@@ -54,3 +54,60 @@ def record_show_slug_history(sender, instance, raw=False, **kwargs):
     # The show answers to its slug again: it is no longer an old address.
     ShowSlugHistory.objects.filter(old_slug=instance.slug).delete()
     instance._slug_before = None
+
+
+# The search index follows what it indexes, once the change is committed.
+def _index_later(function, instance):
+    from django.db import transaction
+
+    transaction.on_commit(lambda: function(instance))
+
+
+@receiver(post_save, sender=Episode)
+def index_episode_for_search(sender, instance, raw=False, **kwargs):
+    if not raw:
+        from .search.index import index_episode
+
+        _index_later(index_episode, instance)
+
+
+@receiver(post_save, sender=Show)
+def index_show_for_search(sender, instance, raw=False, **kwargs):
+    if not raw:
+        from .search.index import index_show
+
+        _index_later(index_show, instance)
+
+
+@receiver(post_save, sender="episodes.Transcript")
+@receiver(post_delete, sender="episodes.Transcript")
+def index_transcript_for_search(sender, instance, raw=False, **kwargs):
+    if raw:
+        return
+    from .search.index import index_episode
+
+    episode_id = instance.episode_id
+
+    def reindex():
+        episode = Episode.objects.select_related("show").filter(pk=episode_id).first()
+        if episode is not None:
+            index_episode(episode)
+
+    from django.db import transaction
+
+    transaction.on_commit(reindex)
+
+
+@receiver(post_save, sender="people.Person")
+def index_person_for_search(sender, instance, raw=False, **kwargs):
+    if not raw:
+        from .search.index import index_person
+
+        _index_later(index_person, instance)
+
+
+@receiver(post_delete, sender="episodes.SearchEntry")
+def forget_search_entry(sender, instance, **kwargs):
+    from .search.index import forget
+
+    forget([instance.pk])

@@ -1,6 +1,7 @@
 import os
 import re
 
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q, prefetch_related_objects
 from django.http import (
@@ -12,18 +13,38 @@ from django.http import (
     StreamingHttpResponse,
 )
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 
 from people.models import Credit, Pick, ShowHost
 from podcastcms.media import harden_upload_response
 from podcastcms.validators import sanitize_transcript_html
 from sponsors.models import SponsorRead
 
+from .context_processors import network_for
 from .feeds.rss import TRANSCRIPT_EXTENSIONS
 from .models import Episode, Show, Transcript
+from .player.transcripts import best_transcript, match_speakers, transcript_cues
+from .structured_data import episode_data, series_data
+from .templatetags.public_site import rendition_url
 
 EPISODES_PER_PAGE = 20
 LATEST_ON_HOME = 12
+
+
+def show_language(show):
+    """The language a show's pages speak: German for ``de``/``de-at``…, else the site's (English)."""
+    code = show.language_code()
+    return code if translation.check_for_language(code.split("-")[0]) else settings.LANGUAGE_CODE
+
+
+def render_for_show(request, show, template, context, **kwargs):
+    """Render a show's page in the show's language: its strings and its dates."""
+    with translation.override(show_language(show)):
+        return render(request, template, context, **kwargs)
 
 
 def home(request):
@@ -35,13 +56,19 @@ def home(request):
 def show_detail(request, show_slug):
     show = get_object_or_404(
         Show.objects.public().prefetch_related(
-            Prefetch("hosts", queryset=ShowHost.objects.select_related("person"))
+            Prefetch("hosts", queryset=ShowHost.objects.select_related("person")), "listen_links"
         ),
         slug=show_slug,
     )
     episodes = show.episodes.published().select_related("show")
     page = Paginator(episodes, EPISODES_PER_PAGE).get_page(request.GET.get("page"))
-    return render(request, "episodes/show_detail.html", {"show": show, "page": page})
+    hosts = [show_host.person for show_host in show.hosts.all()]
+    context = {
+        "show": show,
+        "page": page,
+        "structured_data": series_data(request, show, network_for(request), hosts=hosts),
+    }
+    return render_for_show(request, show, "episodes/show_detail.html", context)
 
 
 def episode_detail(request, show_slug, episode_slug):
@@ -50,7 +77,11 @@ def episode_detail(request, show_slug, episode_slug):
         show__slug=show_slug,
         slug=episode_slug,
     )
-    return render(request, "episodes/episode_detail.html", episode_page_context(episode))
+    context = episode_page_context(episode)
+    context["structured_data"] = episode_data(
+        request, episode, network_for(request), people=context["speakers"]
+    )
+    return render_for_show(request, episode.show, "episodes/episode_detail.html", context)
 
 
 # Credits in these roles are listed under “Your Hosts”.
@@ -64,15 +95,18 @@ EPISODE_PAGE_PREFETCHES = [
     Prefetch("picks", queryset=Pick.objects.select_related("person")),
     Prefetch("sponsor_reads", queryset=SponsorRead.objects.select_related("campaign__sponsor")),
     "links",
+    "chapters",
+    "transcripts",
+    "show__listen_links",
 ]
 
 
 def join_names(names):
-    """“A”, “A and B”, “A, B and C”."""
-    names = list(names)
+    """“A”, “A and B”, “A, B and C”, in the language being rendered; escaped, so names may be links."""
+    names = [conditional_escape(name) for name in names]
     if len(names) < 2:
-        return "".join(names)
-    return f"{', '.join(names[:-1])} and {names[-1]}"
+        return mark_safe("".join(names))
+    return mark_safe(gettext("%(names)s and %(last)s") % {"names": ", ".join(names[:-1]), "last": names[-1]})
 
 
 def episode_page_context(episode):
@@ -93,6 +127,8 @@ def episode_page_context(episode):
     picks_by_person = {}
     for pick in episode.picks.all():
         picks_by_person.setdefault(pick.person, []).append(pick)
+    transcript = best_transcript(list(episode.transcripts.all()))
+    cues = match_speakers([dict(cue) for cue in transcript_cues(transcript)], [c.person for c in credits])
     return {
         "show": show,
         "episode": episode,
@@ -105,6 +141,17 @@ def episode_page_context(episode):
         "guests_with_links": [guest for guest in guests if guest.links.all()],
         "links": list(episode.links.all()),
         "host_names": join_names(host.name for host in hosts),
+        "guest_links": join_names(
+            format_html('<a href="{}">{}</a>', guest.get_absolute_url(), guest.name) for guest in guests
+        ),
+        "chapters": list(episode.chapters.all()),
+        "transcript": transcript,
+        "cues": cues,
+        "cues_timed": any(cue["start"] is not None for cue in cues),
+        "speakers": list(dict.fromkeys(credit.person for credit in credits)),
+        "listen_links": list(show.listen_links.all()),
+        "embed_url": reverse("episodes:embed", kwargs={"show_slug": show.slug, "episode_slug": episode.slug}),
+        "oembed_url": reverse("episodes:oembed"),
     }
 
 
@@ -221,6 +268,10 @@ def chapters_document(request, episode_id):
     for chapter in episode.chapters.order_by("start_time", "pk"):
         start = chapter.start_time
         entry = {"startTime": int(start) if start == int(start) else float(start), "title": chapter.title}
+        if chapter.image:
+            entry["img"] = request.build_absolute_uri(
+                rendition_url(chapter.image, chapter.image_renditions, 640)
+            )
         if chapter.url:
             entry["url"] = chapter.url
         chapters.append(entry)

@@ -2,6 +2,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 
+from podcastcms.renditions import refresh_renditions
 from podcastcms.validators import validate_image_file
 
 from .taxonomy import group_for_role, role_choices
@@ -34,6 +35,9 @@ class Person(models.Model):
         help_text="Square, at least 400 px; used as podcast:person img.",
     )
     website = models.URLField(blank=True, help_text="The person's own page; used as podcast:person href.")
+    photo_renditions = models.JSONField(
+        default=dict, blank=True, editable=False, help_text="Smaller copies of the photo (WebP and JPEG)."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -48,6 +52,10 @@ class Person(models.Model):
 
     def get_absolute_url(self):
         return reverse("people:person", kwargs={"slug": self.slug})
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        refresh_renditions(self, "photo", "photo_renditions")
 
 
 class PersonLink(models.Model):

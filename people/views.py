@@ -2,6 +2,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 
 from episodes.models import Episode
+from episodes.structured_data import person_data
 
 from .models import Credit, Person, PersonSlugHistory
 
@@ -36,5 +37,6 @@ def person_detail(request, slug):
             "hosted_shows": list(dict.fromkeys(hosted_shows)),
             "appearances": [(show, list(episodes.items())) for show, episodes in appearances.items()],
             "appearance_count": sum(len(episodes) for episodes in appearances.values()),
+            "structured_data": person_data(request, person, full=True),
         },
     )

@@ -78,6 +78,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Login throttling: answers a locked-out login with 429 (django-axes, last as it asks).
     "axes.middleware.AxesMiddleware",
+    # Our 404 and 500 pages with DEBUG on too (the demo); production uses them anyway.
+    "podcastcms.error_pages.OwnErrorPagesMiddleware",
     # Old show and episode slugs answer 301 to the current URL (only requests ending in 404).
     "episodes.middleware.SlugHistoryRedirectMiddleware",
 ]
@@ -175,6 +177,9 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en-us"
+# The public pages speak the show's language where we ship a translation (German), else English.
+LANGUAGES = [("en", "English"), ("de", "Deutsch")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = os.environ.get("TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True
@@ -277,6 +282,9 @@ AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
 if os.environ.get("DJANGO_PROXY_COUNT"):
     AXES_IPWARE_PROXY_COUNT = int(os.environ["DJANGO_PROXY_COUNT"])
     AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+# With DEBUG on, public URLs still answer with the site's own 404 and 500 pages (set 0 for
+# Django's technical pages while developing).
+PODCASTCMS_OWN_ERROR_PAGES = env_flag("PODCASTCMS_OWN_ERROR_PAGES", default=True)
 
 # How long a draft's preview link keeps working, in seconds (default: seven days).
 PODCASTCMS_PREVIEW_MAX_AGE = int(os.environ.get("PODCASTCMS_PREVIEW_MAX_AGE", str(7 * 24 * 3600)))

@@ -30,6 +30,22 @@ fi
 
 scripts/bootstrap.sh requirements-dev.txt
 
+# axe-core, injected into the browser tests' pages (package.json; installed into node_modules/).
+if [ ! -f node_modules/axe-core/axe.min.js ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  if ! command -v npm >/dev/null; then
+    if [ "$(id -u)" = 0 ]; then
+      echo "==> Installing Debian's npm for the accessibility tests"
+      apt-get update -q >/dev/null
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -q npm >/dev/null
+    else
+      echo "The accessibility tests need npm: sudo apt-get install -y npm" >&2
+      exit 1
+    fi
+  fi
+  echo "==> npm ci (axe-core for the accessibility tests)"
+  npm ci --no-audit --no-fund --loglevel=error
+fi
+
 echo "==> ruff"
 "$venv/bin/ruff" check .
 "$venv/bin/ruff" format --check .

@@ -31,6 +31,7 @@ from episodes.models import (
     Episode,
     EpisodeLink,
     EpisodeSlugHistory,
+    ListenLink,
     Network,
     NotificationSettings,
     Show,
@@ -185,7 +186,7 @@ class TimecodeField(forms.Field):
 class ChapterInline(PlainURLInputs, ShowScopedInline, admin.TabularInline):
     model = Chapter
     extra = 0
-    fields = ["start_time", "title", "url"]
+    fields = ["start_time", "title", "url", "image"]
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "start_time":
@@ -617,6 +618,15 @@ class AnnouncementInline(ShowScopedInline, admin.StackedInline):
     fields = ["text", ("starts_on", "ends_on", "order")]
 
 
+class ListenLinkInline(ShowScopedInline, admin.TabularInline):
+    model = ListenLink
+    extra = 0
+    parent_show_path = None
+    edit_action = "manage"
+    fields = ["platform", "label", "url", "order"]
+    verbose_name_plural = "“Listen on” links (shown on the show's and its episodes' pages)"
+
+
 @admin.register(Show)
 class ShowAdmin(FeedCheckField, ShowScopedAdmin, admin.ModelAdmin):
     form = ShowAdminForm
@@ -651,7 +661,7 @@ class ShowAdmin(FeedCheckField, ShowScopedAdmin, admin.ModelAdmin):
             },
         ),
     ]
-    inlines = [ShowHostInline, AnnouncementInline]
+    inlines = [ShowHostInline, AnnouncementInline, ListenLinkInline]
     view_on_site = True
 
     def has_add_permission(self, request):

@@ -202,10 +202,13 @@ def test_episode_page_uses_the_stylesheet_and_loads_artwork(live_server, new_pag
 
     header_background = page.eval_on_selector(".site-header", "el => getComputedStyle(el).backgroundColor")
     artwork_loaded = page.eval_on_selector(".episode-header img", "img => img.complete && img.naturalWidth")
+    artwork_source = page.eval_on_selector(".episode-header img", "img => img.currentSrc")
     audio_preload = page.eval_on_selector("#player audio", "el => el.preload")
 
     assert header_background == "rgb(29, 35, 39)"
-    assert artwork_loaded == 1400
+    # A rendition for the 160 px slot (WebP, 192 px wide, shown at its density-corrected 160 px),
+    # not the 1400 px original.
+    assert (artwork_loaded, artwork_source.endswith(".192w.webp")) == (160, True)
     assert audio_preload == "none"
 
 

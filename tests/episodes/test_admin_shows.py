@@ -54,6 +54,8 @@ def show_form(**changes):
         "hosts-INITIAL_FORMS": 0,
         "announcements-TOTAL_FORMS": 0,
         "announcements-INITIAL_FORMS": 0,
+        "listen_links-TOTAL_FORMS": 0,
+        "listen_links-INITIAL_FORMS": 0,
     }
     data.update(changes)
     return data
@@ -196,3 +198,51 @@ def test_episode_list_says_scheduled_for_future_publication():
     }
 
     assert rows == {"Out now": "Published", "Next week": "Scheduled", "Being written": "Draft"}
+
+
+def test_network_admin_enters_listen_on_links_for_a_show():
+    show = make_show(slug="podcast-init")
+    admin_user = make_user(role=Team.NETWORK_ADMIN, all_shows=True)
+    data = show_form(
+        slug="podcast-init",
+        **{
+            "listen_links-TOTAL_FORMS": 2,
+            "listen_links-0-platform": "apple",
+            "listen_links-0-url": "https://podcasts.apple.com/podcast/init",
+            "listen_links-0-order": 0,
+            "listen_links-1-platform": "other",
+            "listen_links-1-label": "",
+            "listen_links-1-url": "https://fountain.fm/init",
+            "listen_links-1-order": 1,
+        },
+    )
+    client = logged_in(admin_user)
+
+    refused = client.post(reverse("admin:episodes_show_change", args=[show.pk]), data)
+    data["listen_links-1-label"] = "Fountain"
+    accepted = client.post(reverse("admin:episodes_show_change", args=[show.pk]), data)
+
+    assert (refused.status_code, accepted.status_code) == (200, 302)
+    assert "Give the name of the app or site." in refused.content.decode()
+    assert [(link.name, link.url) for link in show.listen_links.all()] == [
+        ("Apple Podcasts", "https://podcasts.apple.com/podcast/init"),
+        ("Fountain", "https://fountain.fm/init"),
+    ]
+
+
+def test_editor_of_a_show_cannot_change_its_listen_on_links():
+    show = make_show(slug="podcast-init")
+    editor = make_user(role=Team.EDITOR, shows=[show])
+    data = show_form(
+        slug="podcast-init",
+        **{
+            "listen_links-TOTAL_FORMS": 1,
+            "listen_links-0-platform": "apple",
+            "listen_links-0-url": "https://podcasts.apple.com/podcast/init",
+            "listen_links-0-order": 0,
+        },
+    )
+
+    response = logged_in(editor).post(reverse("admin:episodes_show_change", args=[show.pk]), data)
+
+    assert (response.status_code, show.listen_links.count()) == (403, 0)

@@ -61,7 +61,11 @@ def test_preview_page_has_same_context_as_public_page_once_published(client, epi
     public = client.get(episode.get_absolute_url())
 
     assert public.status_code == 200
-    assert set(preview.context.keys()) - set(public.context.keys()) == {"is_preview", "audio_url"}
+    assert set(preview.context.keys()) - set(public.context.keys()) == {
+        "is_preview",
+        "audio_url",
+        "preview_scheduled_for",
+    }
     assert b'name="robots"' not in public.content
 
 

@@ -157,6 +157,7 @@ def test_episode_page_links_people_promo_licence_and_audio(client, reference_epi
     ]
     audio = page.by_id("player").find_all("audio")[0].attrs
     assert audio == {
+        "class": "player__audio",
         "controls": None,
         "preload": "none",
         "src": reference_episode.enclosure_url,
@@ -234,16 +235,19 @@ def test_home_lists_public_shows_their_feeds_and_latest_episodes(client):
     assert [el.text for el in page.find_all("h3", "show-card__title")] == ["Alpha Cast", "Beta Talk"]
     assert feeds == [
         ("Podcast Network: latest episodes of every show", "/network/feed.xml"),
-        ("Podcast Network: publisher feed", "/network/publisher.xml"),
         ("Alpha Cast", "/shows/alpha/feed.xml"),
         ("Beta Talk", "/shows/beta/feed.xml"),
     ]
     assert [el.text for el in page.find_all("h3", "episode-card__title")] == [newer.title, older.title]
-    assert (artwork["src"], artwork["width"], artwork["loading"]) == (first.artwork.url, "320", "lazy")
+    assert (artwork["src"], artwork["width"], artwork["loading"]) == (
+        first.artwork.storage.url(first.artwork_renditions["widths"]["640"]["jpg"]),
+        "320",
+        "lazy",
+    )
+    # The publisher feed lists shows, not episodes: it is offered to directories, not to podcast apps.
     assert [a.attrs["href"] for a in page.by_id("subscribe").find_all("a")] == [
         "/network/feed.xml",
         "/network/shows.opml",
-        "/network/publisher.xml",
         "/shows/alpha/feed.xml",
         "/shows/beta/feed.xml",
     ]
@@ -379,8 +383,9 @@ def test_episode_preview_renders_a_draft_with_noindex_and_fixed_queries(django_a
     draft = make_full_episode(status=Episode.DRAFT, title="Draft in review", items=3)
     draft = Episode.objects.select_related("show").get(pk=draft.pk)
 
-    # episode, credits, guests' links, picks, reads, links, announcements (the network is lazy)
-    with django_assert_num_queries(6):
+    # episode, credits, guests' links, picks, reads, links, chapters, transcripts, listen-on links,
+    # announcements (the network is lazy)
+    with django_assert_num_queries(9):
         context = episode_page_context(draft)
     html = render_to_string("episodes/episode_detail.html", {**context, "is_preview": True})
     page = parse(html)

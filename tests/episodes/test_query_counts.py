@@ -11,10 +11,11 @@ pytestmark = pytest.mark.django_db
 
 # network, shows, latest episodes
 HOME_QUERIES = 3
-# network, show, its hosts, episode count, the page of episodes
-SHOW_QUERIES = 5
-# network, episode with show, credits, guests' links, picks, reads, links, announcements
-EPISODE_QUERIES = 8
+# network, show, its hosts, its listen-on links, episode count, the page of episodes
+SHOW_QUERIES = 6
+# network, episode with show, credits, guests' links, picks, reads, links, chapters, transcripts,
+# listen-on links, announcements
+EPISODE_QUERIES = 11
 # network, person, their links, credits, hosted shows
 PERSON_QUERIES = 5
 # shows, episodes, people: a count for the paginator and the page of rows each
@@ -84,3 +85,20 @@ def test_sitemap_query_count_is_fixed(client, django_assert_num_queries, items):
         response = client.get("/sitemap.xml")
 
     assert response.content.decode().count("<url>") == 1 + 3 * items
+
+
+def test_embed_player_and_oembed_query_counts_are_fixed(client, django_assert_num_queries, items):
+    from episodes.models import Chapter
+
+    episode = make_episode(make_show(slug="embedded"), slug="played")
+    for n in range(items):
+        Chapter.objects.create(episode=episode, start_time=n * 60, title=f"Chapter {n}")
+
+    # episode with show, its chapters
+    with django_assert_num_queries(2):
+        embed = client.get("/shows/embedded/played/embed/")
+    # episode with show, its chapters, the network
+    with django_assert_num_queries(3):
+        oembed = client.get("/oembed/", {"url": "http://testserver/shows/embedded/played/"})
+
+    assert (embed.content.decode().count('class="chapter"'), oembed.status_code) == (items, 200)

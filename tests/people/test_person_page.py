@@ -38,7 +38,7 @@ def test_person_page_shows_photo_bio_website_and_contact_links(client):
     assert page.by_id("bio").text == "Author of PyTorch."
     assert page.find_all("p", "person-header__website")[0].text == "adam.example.com"
     assert (photo["src"], photo["width"], photo["height"], photo["loading"]) == (
-        person.photo.url,
+        person.photo.storage.url(person.photo_renditions["widths"]["320"]["jpg"]),
         "160",
         "160",
         "lazy",

@@ -1,0 +1,45 @@
+from django.db import models
+
+
+class SearchEntry(models.Model):
+    """One searchable thing: an episode (with its transcript), a show or a person.
+
+    The text is copied here when its source is saved. What the database searches lives beside
+    this table: a weighted ``tsvector`` column on PostgreSQL, an FTS5 table on SQLite
+    (see ``episodes.search.index``). Entries of drafts and private shows are kept too, so an
+    episode becomes findable the moment it becomes public; every query filters them out with
+    ``Episode.objects.published()``.
+    """
+
+    EPISODE = "episode"
+    SHOW = "show"
+    PERSON = "person"
+    KIND_CHOICES = [(EPISODE, "Episode"), (SHOW, "Show"), (PERSON, "Person")]
+
+    kind = models.CharField(max_length=16, choices=KIND_CHOICES)
+    episode = models.OneToOneField(
+        "episodes.Episode", null=True, blank=True, on_delete=models.CASCADE, related_name="search_entry"
+    )
+    show = models.ForeignKey(
+        "episodes.Show", null=True, blank=True, on_delete=models.CASCADE, related_name="search_entries"
+    )
+    person = models.OneToOneField(
+        "people.Person", null=True, blank=True, on_delete=models.CASCADE, related_name="search_entry"
+    )
+    config = models.CharField(
+        max_length=32, default="simple", help_text="The PostgreSQL text search configuration of its language."
+    )
+    title = models.TextField(blank=True)
+    summary = models.TextField(blank=True)
+    body = models.TextField(blank=True)
+    transcript = models.TextField(blank=True)
+    # [[start seconds or None, text], …] of the transcript: where a hit is spoken, and its words.
+    cues = models.JSONField(default=list, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "search entries"
+        indexes = [models.Index(fields=["kind", "show"])]
+
+    def __str__(self):
+        return f"{self.kind}: {self.title}"

@@ -1,0 +1,234 @@
+"""The one search function: ranked, highlighted hits among public episodes, shows and people."""
+
+import html
+import re
+from dataclasses import dataclass, field
+
+from django.db import connection
+from django.db.models import Exists, OuterRef, Q
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
+
+from .index import FTS_TABLE, config_for_language
+from .models import SearchEntry
+
+MAX_RESULTS = 50
+RANK_CANDIDATES = 500
+# Highlights come back from the database between these, so the text can be escaped first.
+START, STOP = "\x02", "\x03"
+WORD = re.compile(r"\w+", re.UNICODE)
+
+
+@dataclass
+class Hit:
+    entry: SearchEntry
+    rank: float
+    highlight: str = ""
+    transcript_highlight: str = ""
+    transcript_second: int | None = None
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def kind(self):
+        return self.entry.kind
+
+
+def marked(fragment):
+    """Escape a database highlight and turn its markers into ``<mark>``."""
+    escaped = html.escape(fragment or "")
+    return mark_safe(escaped.replace(START, "<mark>").replace(STOP, "</mark>"))
+
+
+def query_terms(text):
+    return [word.lower() for word in WORD.findall(text or "")][:12]
+
+
+def public_entries(show=None, person=None):
+    """Entries the public may find: the one publication rule, via the entry's episode, show or person.
+
+    Written as correlated ``EXISTS`` so that the database checks only the rows the text matched
+    (an index lookup each), instead of listing every public episode first.
+    """
+    from episodes.models import Episode, Show
+    from people.models import ShowHost
+
+    episodes = Episode.objects.published()
+    if show is not None:
+        episodes = episodes.filter(show=show)
+    if person is not None:
+        episodes = episodes.filter(credits__person=person)
+    condition = Q(kind=SearchEntry.EPISODE) & Exists(episodes.filter(pk=OuterRef("episode_id")))
+    if show is None and person is None:
+        condition |= Q(kind=SearchEntry.SHOW) & Exists(Show.objects.public().filter(pk=OuterRef("show_id")))
+        # Person.objects.public(): credited on a public episode, or hosting a public show.
+        condition |= Q(kind=SearchEntry.PERSON) & (
+            Exists(Episode.objects.published().filter(credits__person_id=OuterRef("person_id")))
+            | Exists(ShowHost.objects.filter(show__in=Show.objects.public(), person_id=OuterRef("person_id")))
+        )
+    return SearchEntry.objects.filter(condition)
+
+
+def search(text, *, show=None, person=None, limit=MAX_RESULTS):
+    """Hits for ``text`` among public content, best first, optionally within a show or a person's episodes.
+
+    PostgreSQL: ``websearch_to_tsquery`` in each row's language configuration against the weighted
+    vector (title A, summary B, show notes C, transcript D), ranked with ``ts_rank``, highlighted with
+    ``ts_headline``. SQLite: FTS5 ``MATCH`` ranked with ``bm25`` using the same weights, highlighted with
+    ``snippet``. Either way the same public rows, in a fixed number of queries. A transcript hit shows
+    the line where the words are spoken, and its second.
+
+    A word found in very many entries is ranked among the first ``RANK_CANDIDATES`` matches the
+    database finds (not all of them), so a query costs about the same at any size of the network.
+    """
+    terms = query_terms(text)
+    if not terms:
+        return []
+    if connection.vendor == "postgresql":
+        rows = _postgresql(text, show, person, limit)
+    else:
+        rows = _fts5(terms, show, person, limit)
+    entries = (
+        SearchEntry.objects.select_related("episode__show", "show", "person")
+        .defer("transcript", "body", "summary")
+        .in_bulk([row[0] for row in rows])
+    )
+    hits = []
+    for entry_id, rank, title_hl, text_hl in rows:
+        entry = entries[entry_id]
+        hit = Hit(entry=entry, rank=rank, highlight=marked(text_hl) if text_hl and START in text_hl else "")
+        has_mark = bool(title_hl) and START in title_hl
+        hit.extra["title"] = marked(title_hl) if has_mark else conditional_escape(entry.title)
+        cue = spoken_cue(entry.cues, terms)
+        if cue is not None:
+            start, line = cue
+            hit.transcript_second = int(start) if start is not None else None
+            hit.transcript_highlight = highlight_terms(line, terms)
+        hits.append(hit)
+    return hits
+
+
+def _postgresql(text, show, person, limit):
+    from episodes.models import Show
+
+    # The languages of the shows (a short list, unlike the entries) and “simple” for people.
+    languages = Show.objects.order_by().values_list("language", flat=True).distinct()
+    configs = sorted({config_for_language(language) for language in languages} | {"simple"})
+    # Step 1, the text alone: one index scan per language in use (the query parsed as that language
+    # parses), stopping at RANK_CANDIDATES ids. Step 2 keeps the public ones and ranks them.
+    # Two statements, so that no plan ever lists every public episode or ranks every match.
+    # The show and person filters narrow this step too, or a network-wide cut would lose their hits.
+    narrowing, narrowing_params = "", []
+    if show is not None:
+        narrowing += " AND show_id = %s"
+        narrowing_params.append(show.pk)
+    if person is not None:
+        narrowing += " AND episode_id IN (SELECT episode_id FROM people_credit WHERE person_id = %s)"
+        narrowing_params.append(person.pk)
+    arms = " UNION ALL ".join(
+        "(SELECT id FROM episodes_searchentry"
+        f" WHERE config = %s AND vector @@ websearch_to_tsquery('{config}', %s){narrowing})"
+        for config in configs
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT id FROM ({arms}) AS matched LIMIT %s",
+            [value for config in configs for value in (config, text, *narrowing_params)] + [RANK_CANDIDATES],
+        )
+        matched = [row[0] for row in cursor.fetchall()]
+    if not matched:
+        return []
+    allowed_sql, allowed_params = (
+        public_entries(show=show, person=person)
+        .filter(pk__in=matched)
+        .order_by()
+        .values("pk")
+        .query.sql_with_params()
+    )
+    options = f"StartSel={START}, StopSel={STOP}, MaxFragments=1, MaxWords=24, MinWords=8"
+    title_options = f"HighlightAll=true, StartSel={START}, StopSel={STOP}"
+    sql = f"""
+        WITH hits AS (
+            SELECT e.id, e.config, e.title, e.summary, e.body,
+                   websearch_to_tsquery(e.config::regconfig, %s) AS q,
+                   ts_rank('{{0.1, 0.2, 0.4, 1.0}}', e.head_vector,
+                           websearch_to_tsquery(e.config::regconfig, %s)) AS rank
+            FROM episodes_searchentry e
+            WHERE e.id IN ({allowed_sql})
+            ORDER BY rank DESC, e.id DESC
+            LIMIT %s
+        )
+        SELECT id, rank, ts_headline(config::regconfig, title, q, %s),
+               ts_headline(config::regconfig, coalesce(nullif(summary, ''), body), q, %s)
+        FROM hits ORDER BY rank DESC, id DESC
+    """
+    params = [text, text, *allowed_params, limit, title_options, options]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [(row[0], float(row[1]), row[2], row[3]) for row in cursor.fetchall()]
+
+
+def _fts5(terms, show, person, limit):
+    # Every word must occur (as a prefix of a word: “learn” finds “learning”), as websearch does.
+    match = " AND ".join('"' + term.replace('"', "") + '"*' for term in terms)
+    candidates = (
+        public_entries(show=show, person=person)
+        .extra(
+            where=[f"episodes_searchentry.id IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s)"],
+            params=[match],
+        )
+        .order_by()
+        .values("pk")[:RANK_CANDIDATES]
+    )
+    allowed_sql, allowed_params = candidates.query.sql_with_params()
+    sql = f"""
+        SELECT f.rowid, -bm25({FTS_TABLE}, 10.0, 5.0, 2.5, 1.0) AS rank,
+               highlight({FTS_TABLE}, 0, %s, %s),
+               CASE WHEN length(f.summary) > 0 THEN snippet({FTS_TABLE}, 1, %s, %s, '…', 24)
+                    ELSE snippet({FTS_TABLE}, 2, %s, %s, '…', 24) END
+        FROM {FTS_TABLE} f
+        WHERE {FTS_TABLE} MATCH %s AND f.rowid IN ({allowed_sql})
+        ORDER BY rank DESC, f.rowid DESC
+        LIMIT %s
+    """
+    params = [START, STOP] * 3 + [match, *allowed_params, limit]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [(row[0], float(row[1]), row[2], row[3]) for row in cursor.fetchall()]
+
+
+def _stems(terms):
+    # A word's beginning stands for its forms (autograd, autograds; learn, learning, learned).
+    return [term[: max(4, len(term) - 2)] if len(term) > 4 else term for term in terms]
+
+
+def highlight_terms(text, terms):
+    """``text`` escaped, with the words that begin like a query word in ``<mark>``."""
+    stems = _stems(terms)
+    parts = []
+    position = 0
+    for match in WORD.finditer(text):
+        word = match.group(0)
+        if any(word.lower().startswith(stem) for stem in stems):
+            parts.append(html.escape(text[position : match.start()]))
+            parts.append(f"<mark>{html.escape(word)}</mark>")
+            position = match.end()
+    parts.append(html.escape(text[position:]))
+    return mark_safe("".join(parts))
+
+
+def spoken_cue(cues, terms):
+    """The first cue holding every word of the query (else the first holding one), or None."""
+    stems = set(_stems(terms))
+
+    def found_in(text):
+        words = [word.lower() for word in WORD.findall(text)]
+        return {stem for stem in stems if any(word.startswith(stem) for word in words)}
+
+    first_any = None
+    for start, text in cues or []:
+        found = found_in(text)
+        if found == stems:
+            return start, text
+        if found and first_any is None:
+            first_any = (start, text)
+    return first_any
