@@ -201,7 +201,7 @@ def test_episode_list_says_scheduled_for_future_publication():
 
 
 def test_network_admin_enters_listen_on_links_for_a_show():
-    show = make_show(slug="podcast-init")
+    show = make_show(slug="podcast-init", artwork=image_upload("cover.png"))
     admin_user = make_user(role=Team.NETWORK_ADMIN, all_shows=True)
     data = show_form(
         slug="podcast-init",
