@@ -8,6 +8,7 @@ class EpisodesConfig(AppConfig):
     def ready(self):
         from . import signals  # noqa: F401 - connects the slug history receivers
         from .feeds.caching import connect_signals
+        from .notify import feeds, webhooks  # noqa: F401 - pings and webhooks on changes
 
         connect_signals()
 

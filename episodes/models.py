@@ -680,3 +680,7 @@ class ShowSlugHistory(models.Model):
 
     def __str__(self):
         return self.old_slug
+
+
+from episodes.imports.models import ImportJob  # noqa: E402, F401
+from episodes.notify.models import Delivery, FeedState, WebhookEndpoint  # noqa: E402, F401

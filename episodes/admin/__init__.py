@@ -381,3 +381,6 @@ class NetworkAdmin(NetworkAdminOnly, admin.ModelAdmin):
     def has_add_permission(self, request, obj=None):
         # One network per install.
         return is_network_admin(request.user) and not Network.objects.exists()
+
+
+from episodes.notify import admin as notify_admin  # noqa: E402, F401 - deliveries, webhooks, tasks
