@@ -34,7 +34,13 @@ class _Handler(socketserver.StreamRequestHandler):
         with server.lock:
             server.requests.append(Recorded(head + body, method, path, headers, body))
             status = server.statuses.pop(0) if server.statuses else 200
-        reason = {200: "OK", 202: "Accepted", 204: "No Content", 500: "Internal Server Error", 503: "Unavailable"}
+        reason = {
+            200: "OK",
+            202: "Accepted",
+            204: "No Content",
+            500: "Internal Server Error",
+            503: "Unavailable",
+        }
         answer = b"ok" if status < 300 else b"try later"
         self.wfile.write(
             f"HTTP/1.1 {status} {reason.get(status, 'Status')}\r\nContent-Length: {len(answer)}\r\n"

@@ -123,9 +123,14 @@ def test_publishing_notifies_each_changed_feed_once_byte_for_byte(pings, django_
         expected_requests(pings, show_feed) | expected_requests(pings, network_feed)
     )
     assert len(requests) == 8
-    assert sorted(Delivery.objects.values_list("kind", "event", "status", "attempts", "last_status_code")) == sorted(
-        [(kind, key, "delivered", 1, 200) for key in ("network", f"show:{show.pk}") for kind in
-         ("websub", "websub", "podping", "pubnotify")]
+    assert sorted(
+        Delivery.objects.values_list("kind", "event", "status", "attempts", "last_status_code")
+    ) == sorted(
+        [
+            (kind, key, "delivered", 1, 200)
+            for key in ("network", f"show:{show.pk}")
+            for kind in ("websub", "websub", "podping", "pubnotify")
+        ]
     )
 
 
@@ -180,7 +185,10 @@ def test_failed_ping_is_retried_with_backoff_and_logged(pings, settings, django_
     with time_machine.travel(start + timedelta(seconds=31), tick=False):
         run_worker()
     assert len(pings.take()) == 2
-    assert list(Delivery.objects.values_list("status", "attempts", "last_status_code")) == [("delivered", 2, 200)] * 2
+    assert (
+        list(Delivery.objects.values_list("status", "attempts", "last_status_code"))
+        == [("delivered", 2, 200)] * 2
+    )
 
 
 def test_scheduled_publication_is_announced_at_its_time(pings, django_capture_on_commit_callbacks):
