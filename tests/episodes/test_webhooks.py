@@ -49,9 +49,11 @@ def test_publishing_sends_a_signed_webhook_byte_for_byte(server):
     assert (
         request.raw
         == (
-            f"POST /hook HTTP/1.1\r\nAccept-Encoding: identity\r\nContent-Length: {len(delivery.body.encode())}\r\n"
+            f"POST /hook HTTP/1.1\r\nAccept-Encoding: identity\r\n"
+            f"Content-Length: {len(delivery.body.encode())}\r\n"
             f"Host: 127.0.0.1:{port}\r\nUser-Agent: podcastcms-notify/1\r\nContent-Type: application/json\r\n"
-            f"Webhook-Id: {delivery.message_id}\r\nWebhook-Timestamp: {request.headers['webhook-timestamp']}\r\n"
+            f"Webhook-Id: {delivery.message_id}\r\n"
+            f"Webhook-Timestamp: {request.headers['webhook-timestamp']}\r\n"
             f"Webhook-Signature: {request.headers['webhook-signature']}\r\nConnection: close\r\n\r\n"
         ).encode()
         + delivery.body.encode()
