@@ -1,0 +1,65 @@
+"""The same tasks on RQ over the local Redis (database 11), delivering to a real server."""
+
+import pytest
+import redis
+
+from episodes.notify.delivery import deliver
+from episodes.notify.models import Delivery
+from tests.recorder import RecordingServer
+
+REDIS_URL = "redis://127.0.0.1:6379/11"
+
+
+@pytest.fixture
+def rq_backend(settings):
+    try:
+        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping()
+    except redis.ConnectionError as exc:
+        pytest.skip(f"no Redis server at {REDIS_URL}: {exc}")
+    connection = redis.Redis.from_url(REDIS_URL)
+    connection.flushdb()
+    settings.RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 60}}
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+    yield connection
+    connection.flushdb()
+
+
+def run_rq_worker():
+    import django_rq
+    from django_tasks_rq.backend import Job
+    from rq import SimpleWorker
+
+    worker = django_rq.get_worker("default", job_class=Job, worker_class=SimpleWorker)
+    worker.work(burst=True, with_scheduler=False)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_delivery_runs_on_rq_after_the_commit(rq_backend):
+    server = RecordingServer().start()
+    try:
+        delivery = Delivery.objects.create(kind="websub", target_url=server.url("/hub"), body="hub.mode=publish")
+
+        result = deliver.enqueue(delivery.pk)
+        assert rq_backend.llen("rq:queue:default") == 1
+        run_rq_worker()
+
+        (request,) = server.take()
+        assert (request.method, request.path, request.body) == ("POST", "/hub", b"hub.mode=publish")
+        delivery.refresh_from_db()
+        assert (delivery.status, delivery.attempts) == ("delivered", 1)
+        assert deliver.get_result(result.id).status == "SUCCESSFUL"
+    finally:
+        server.stop()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_later_sends_to_rq_only_once_committed(rq_backend):
+    from django.db import transaction
+
+    from episodes.tasks import later
+
+    delivery = Delivery.objects.create(kind="websub", target_url="http://127.0.0.1:9/", body="")
+    with transaction.atomic():
+        later(deliver, delivery.pk)
+        assert rq_backend.llen("rq:queue:default") == 0
+    assert rq_backend.llen("rq:queue:default") == 1
