@@ -64,7 +64,9 @@ def test_bad_input_fails_at_once_and_the_admin_shows_the_error(client):
 def test_task_of_a_killed_worker_runs_again():
     sample_tasks.fails_twice.enqueue("orphan")
     # A worker claimed it, then its process died (a finished process stands for a killed one).
-    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    gone = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True
+    )
     dead_worker = new_worker_id().split(":")[0] + f":{gone.stdout.strip()}:abcdef"
     DBTaskResult.objects.update(status="RUNNING", started_at=timezone.now(), worker_ids=[dead_worker])
     alive = sample_tasks.fails_twice.enqueue("alive")

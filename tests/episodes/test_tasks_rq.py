@@ -37,7 +37,9 @@ def run_rq_worker():
 def test_delivery_runs_on_rq_after_the_commit(rq_backend):
     server = RecordingServer().start()
     try:
-        delivery = Delivery.objects.create(kind="websub", target_url=server.url("/hub"), body="hub.mode=publish")
+        delivery = Delivery.objects.create(
+            kind="websub", target_url=server.url("/hub"), body="hub.mode=publish"
+        )
 
         result = deliver.enqueue(delivery.pk)
         assert rq_backend.llen("rq:queue:default") == 1
