@@ -105,7 +105,9 @@ def main():
     worker.send_signal(signal.SIGKILL if args.kill else signal.SIGTERM)
     worker.wait()
     stopped_at = len(recorder.received)
-    print(f"Worker stopped ({'SIGKILL' if args.kill else 'SIGTERM'}) after {halfway:.1f} s, {stopped_at} received")
+    print(
+        f"Worker stopped ({'SIGKILL' if args.kill else 'SIGTERM'}) after {halfway:.1f} s, {stopped_at} received"
+    )
     worker = start_worker()
     deadline = time.perf_counter() + 300
     while time.perf_counter() < deadline:
@@ -124,8 +126,10 @@ def main():
     expected = collections.defaultdict(set)
     for url, message_id in Delivery.objects.values_list("target_url", "message_id"):
         expected[url.removeprefix(f"http://127.0.0.1:{port}")].add(message_id)
-    print(f"Delivered {Delivery.objects.filter(status=Delivery.DELIVERED).count()}/{total} in {elapsed:.1f} s "
-          f"({total / elapsed:.0f}/s); requests received: {len(recorder.received)}")
+    print(
+        f"Delivered {Delivery.objects.filter(status=Delivery.DELIVERED).count()}/{total} in {elapsed:.1f} s "
+        f"({total / elapsed:.0f}/s); requests received: {len(recorder.received)}"
+    )
     lost = twice = 0
     for path in sorted(expected):
         missing = len(expected[path] - set(by_endpoint[path]))

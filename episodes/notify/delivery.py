@@ -12,7 +12,7 @@ import urllib.request
 from datetime import timedelta
 
 from django.conf import settings
-from django.db.models import F, Q
+from django.db.models import F
 from django.utils import timezone
 from standardwebhooks.webhooks import Webhook
 
@@ -110,13 +110,18 @@ def redeliver(delivery):
 def requeue_deliveries(now=None):
     """Deliveries whose task was lost (no worker, queue down, a worker killed while sending)."""
     now = now or timezone.now()
-    stale_claim = now - timedelta(seconds=settings.DELIVERY_TIMEOUT + 60)
-    Delivery.objects.filter(status=Delivery.SENDING, claimed_at__lt=stale_claim).update(
+    # A claim older than the request timeout (and a margin) belongs to a worker that is gone.
+    stale = Delivery.objects.filter(
+        status=Delivery.SENDING, claimed_at__lt=now - timedelta(seconds=settings.DELIVERY_TIMEOUT + 30)
+    )
+    stale_ids = list(stale.values_list("pk", flat=True)[:1000])
+    Delivery.objects.filter(pk__in=stale_ids, status=Delivery.SENDING).update(
         status=Delivery.PENDING, next_attempt_at=now, claimed_at=None
     )
+    # Pending and long overdue: its task is not in the queue any more (a queued one runs sooner).
     overdue = now - timedelta(seconds=max(settings.TASKS_SWEEP_INTERVAL * 2, 120))
-    due = Delivery.objects.filter(Q(status=Delivery.PENDING) & Q(next_attempt_at__lt=overdue))
-    ids = list(due.values_list("pk", flat=True)[:1000])
+    due = Delivery.objects.filter(status=Delivery.PENDING, next_attempt_at__lt=overdue)
+    ids = stale_ids + list(due.exclude(pk__in=stale_ids).values_list("pk", flat=True)[:1000])
     for delivery_id in ids:
         enqueue(deliver, delivery_id)
     return len(ids)

@@ -250,3 +250,29 @@ def test_publishing_works_while_no_worker_runs(pings, django_capture_on_commit_c
     assert pings.take() == []  # queued, waiting for a worker
     run_worker()
     assert len(pings.take()) == 12  # first announcement of the show, network and publisher feeds
+
+
+def test_sweep_sends_deliveries_whose_task_or_worker_was_lost(server, settings):
+    from django_tasks_db.models import DBTaskResult
+
+    from episodes.notify.delivery import requeue_deliveries
+
+    settings.DELIVERY_TIMEOUT = 10
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        # A worker died while sending this one, and the task of that one was lost.
+        crashed = Delivery.objects.create(
+            kind="websub", target_url=server.url("/crashed"), status="sending", claimed_at=start, attempts=1
+        )
+        lost = Delivery.objects.create(kind="websub", target_url=server.url("/lost"))
+        DBTaskResult.objects.all().delete()
+        assert requeue_deliveries() == 0  # too early: the claim may still be alive, the task queued
+    with time_machine.travel(start + timedelta(seconds=121), tick=False):
+        assert requeue_deliveries() == 2
+        run_worker()
+
+    assert sorted(r.path for r in server.take()) == ["/crashed", "/lost"]
+    assert sorted(Delivery.objects.values_list("target_url", "status", "attempts")) == [
+        (server.url("/crashed"), "delivered", 2),
+        (server.url("/lost"), "delivered", 1),
+    ]
