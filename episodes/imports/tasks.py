@@ -11,6 +11,7 @@ import's transaction is open, SQLite lets no other connection write.
 import time
 import traceback
 
+from django.conf import settings
 from django.core.cache import caches
 from django.db import OperationalError, transaction
 from django.utils import timezone
@@ -18,7 +19,8 @@ from django.utils import timezone
 from episodes.imports.feedreader import FeedImportError, read_source
 from episodes.imports.importer import FeedImporter
 from episodes.imports.models import ImportJob
-from episodes.tasks import background
+from episodes.tasks import background, enqueue, queue_is_transactional
+from episodes.tasks.worker import periodic
 
 PROGRESS_TIMEOUT = 7 * 24 * 3600
 PROGRESS_EVERY = 0.25  # seconds between progress writes (and checks for a cancel)
@@ -88,7 +90,7 @@ class Progress:
                 raise ImportCancelled("The import was cancelled.")
 
     def publish(self, **changes):
-        self.state.update(changes)
+        self.state.update(changes, at=time.time())
         progress_cache().set(progress_key(self.job_id), self.state, PROGRESS_TIMEOUT)
 
 
@@ -170,3 +172,24 @@ def finish(job, status, progress, error="", report=None):
     progress.publish(status=status)
     progress_cache().delete(cancel_key(job.pk))
     return status
+
+
+@periodic
+def requeue_stale_imports(now=None):
+    """Imports whose task is gone: queued or running, with no progress for TASKS_RUNNING_TIMEOUT.
+
+    On the database backend the worker itself puts a dead worker's task back (see
+    ``episodes.tasks.worker``); on RQ a killed worker's job is only marked failed, so this runs it
+    again (it starts over: the killed run's transaction was rolled back).
+    """
+    if queue_is_transactional(import_job):
+        return []
+    now = now or time.time()
+    requeued = []
+    for job in ImportJob.objects.filter(status__in=[ImportJob.QUEUED, ImportJob.RUNNING]):
+        last = read_progress(job.pk).get("at") or (job.started_at or job.created_at).timestamp()
+        if now - last > settings.TASKS_RUNNING_TIMEOUT:
+            progress_cache().set(progress_key(job.pk), {"status": job.status, "at": now}, PROGRESS_TIMEOUT)
+            enqueue(import_job, job.pk)
+            requeued.append(job.pk)
+    return requeued

@@ -65,3 +65,24 @@ def test_later_sends_to_rq_only_once_committed(rq_backend):
         later(deliver, delivery.pk)
         assert rq_backend.llen("rq:queue:default") == 0
     assert rq_backend.llen("rq:queue:default") == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_import_of_a_killed_rq_worker_runs_again(rq_backend, settings):
+    from episodes.imports.models import ImportJob
+    from episodes.imports.tasks import requeue_stale_imports
+    from episodes.models import Episode
+    from tests.factories import rss_document, rss_item
+
+    settings.TASKS_RUNNING_TIMEOUT = 600
+    feed = rss_document(rss_item("Again", guid="rq-1", audio_url="https://cdn.example.com/1.mp3"))
+    # Its worker was killed: the job says running, its transaction left nothing, no job is queued.
+    job = ImportJob.objects.create(feed_data=feed, status=ImportJob.RUNNING)
+    ImportJob.objects.filter(pk=job.pk).update(started_at=job.created_at)
+
+    assert requeue_stale_imports(now=job.created_at.timestamp() + 60) == []
+    assert requeue_stale_imports(now=job.created_at.timestamp() + 601) == [job.pk]
+    run_rq_worker()
+
+    job.refresh_from_db()
+    assert (job.status, list(Episode.objects.values_list("guid", flat=True))) == ("finished", ["rq-1"])
