@@ -118,7 +118,8 @@ def main():
             "shell",
             "--no-imports",
             "-c",
-            f"from django.contrib.auth.models import User; User.objects.create_superuser('bench', '', '{password}')",
+            "from django.contrib.auth.models import User; "
+            f"User.objects.create_superuser('bench', '', '{password}')",
         ],
         cwd=ROOT,
         env=env,
@@ -188,13 +189,13 @@ def main():
             print(f"  {at:6.1f} s  {done:>6} of {total}  {current}")
         created = re.search(rb'class="import-created">(\d+)<', report)
         skipped = re.search(rb'class="import-skipped">(\d+)<', report)
+        created = created.group(1).decode() if created else "?"
+        skipped = skipped.group(1).decode() if skipped else "?"
         print(
-            f"Report page: {report_time:.2f} s, {len(report) / 1e6:.1f} MB; created "
-            f"{created.group(1).decode() if created else '?'}, skipped {skipped.group(1).decode() if skipped else '?'}"
+            f"Report page: {report_time:.2f} s, {len(report) / 1e6:.1f} MB; created {created}, skipped {skipped}"
         )
-        print(
-            f"Throughput: {args.items / (finished - (first_progress or 0) + 1e-9):.0f} items/s while importing"
-        )
+        rate = args.items / (finished - (first_progress or 0) + 1e-9)
+        print(f"Throughput: {rate:.0f} items/s from the first progress to the end")
     finally:
         worker.terminate()
         server.terminate()
