@@ -192,7 +192,8 @@ def main():
         created = created.group(1).decode() if created else "?"
         skipped = skipped.group(1).decode() if skipped else "?"
         print(
-            f"Report page: {report_time:.2f} s, {len(report) / 1e6:.1f} MB; created {created}, skipped {skipped}"
+            f"Report page: {report_time:.2f} s, {len(report) / 1e6:.1f} MB; "
+            f"created {created}, skipped {skipped}"
         )
         rate = args.items / (finished - (first_progress or 0) + 1e-9)
         print(f"Throughput: {rate:.0f} items/s from the first progress to the end")

@@ -106,7 +106,8 @@ def main():
     worker.wait()
     stopped_at = len(recorder.received)
     print(
-        f"Worker stopped ({'SIGKILL' if args.kill else 'SIGTERM'}) after {halfway:.1f} s, {stopped_at} received"
+        f"Worker stopped ({'SIGKILL' if args.kill else 'SIGTERM'}) after {halfway:.1f} s, "
+        f"{stopped_at} received"
     )
     worker = start_worker()
     deadline = time.perf_counter() + 300
