@@ -261,10 +261,10 @@ def test_sweep_sends_deliveries_whose_task_or_worker_was_lost(server, settings):
     start = timezone.now()
     with time_machine.travel(start, tick=False):
         # A worker died while sending this one, and the task of that one was lost.
-        crashed = Delivery.objects.create(
+        Delivery.objects.create(
             kind="websub", target_url=server.url("/crashed"), status="sending", claimed_at=start, attempts=1
         )
-        lost = Delivery.objects.create(kind="websub", target_url=server.url("/lost"))
+        Delivery.objects.create(kind="websub", target_url=server.url("/lost"))
         DBTaskResult.objects.all().delete()
         assert requeue_deliveries() == 0  # too early: the claim may still be alive, the task queued
     with time_machine.travel(start + timedelta(seconds=121), tick=False):
