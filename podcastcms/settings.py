@@ -97,6 +97,10 @@ DATABASES = {
         conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "0")),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Write-ahead logging: readers (pages, feeds, an import's progress page) are never blocked
+    # by a writer, such as a background import holding its one transaction for a minute.
+    DATABASES["default"].setdefault("OPTIONS", {})["init_command"] = "PRAGMA journal_mode=WAL;"
 if os.environ.get("DATABASE_TEST_NAME"):
     # Lets two test runs share one PostgreSQL server without colliding.
     DATABASES["default"]["TEST"] = {"NAME": os.environ["DATABASE_TEST_NAME"]}

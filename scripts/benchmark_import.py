@@ -128,19 +128,21 @@ def main():
     data = feed(args.items)
     print(f"Feed: {args.items} items, {len(data) / 1e6:.1f} MB")
 
+    logs = Path(workdir)
+    print(f"Server and worker logs in {logs}")
     server = subprocess.Popen(
         [*manage, "runserver", "--noreload", "--insecure", f"127.0.0.1:{port}"],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stderr=(logs / "server.log").open("w"),
     )
     worker = subprocess.Popen(
         [*manage, "runworker", "--interval", "0.5"],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stderr=(logs / "worker.log").open("w"),
     )
     try:
         browser = Browser(f"http://127.0.0.1:{port}")
