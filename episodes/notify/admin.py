@@ -2,6 +2,7 @@
 
 from django import forms
 from django.contrib import admin, messages
+from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
@@ -167,9 +168,20 @@ class TaskResultAdmin(DBTaskResultAdmin):
 
 
 def show_delivery_log_link(show):
-    """A link to the show's delivery log, for the show's change page."""
+    """The show's delivery log, with its counts by status, for the show's change page."""
+    counts = dict(
+        Delivery.objects.filter(show=show)
+        .exclude(kind=Delivery.WEBHOOK)
+        .values_list("status")
+        .annotate(n=Count("pk"))
+    )
+    summary = ", ".join(
+        f"{counts[value]} {label.lower()}" for value, label in Delivery.STATUS_CHOICES if value in counts
+    )
     url = reverse("admin:episodes_delivery_changelist") + f"?show={show.pk}"
-    return format_html('<a href="{}">Pings and webhooks sent for this show</a>', url)
+    return format_html(
+        '<a href="{}">The log of the pings sent for this show</a> ({})', url, summary or "none yet"
+    )
 
 
 __all__ = ["DeliveryAdmin", "TaskResultAdmin", "WebhookEndpointAdmin", "show_delivery_log_link"]

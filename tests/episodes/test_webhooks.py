@@ -172,3 +172,21 @@ def test_delivery_log_shows_a_team_only_its_shows_pings(client):
         )  # "does not exist", as for any hidden object
     assert client.get(f"/admin/episodes/delivery/{own.pk}/change/").status_code == 200
     assert client.get("/admin/episodes/webhookendpoint/").status_code == 403
+
+
+def test_show_page_links_its_delivery_log_with_counts(client):
+    show = make_show(slug="counted")
+    other = make_show(slug="not-counted")
+    for status in ("delivered", "delivered", "failed"):
+        Delivery.objects.create(
+            kind="websub", show=show, target_url="https://hub.example.com/", status=status
+        )
+    Delivery.objects.create(kind="websub", show=other, target_url="https://hub.example.com/")
+    client.force_login(make_user(role="network_admin", all_shows=True))
+
+    page = client.get(f"/admin/episodes/show/{show.pk}/change/").content.decode()
+
+    assert (
+        f'<a href="/admin/episodes/delivery/?show={show.pk}">The log of the pings sent for this show</a> '
+        "(2 delivered, 1 failed (no more retries))"
+    ) in page
