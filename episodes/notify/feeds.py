@@ -14,6 +14,7 @@ every feed's validators with the last check's, catching any that was missed.
 
 import hashlib
 import re
+from datetime import timedelta
 from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
@@ -26,7 +27,7 @@ from django.utils import timezone
 from episodes.feeds import rss
 from episodes.feeds.caching import Validators, feeds_changed, network_state, show_feed_state
 from episodes.models import Episode, Show
-from episodes.tasks import background, enqueue, later
+from episodes.tasks import background, later, queue_is_transactional
 from episodes.tasks.worker import periodic
 
 from .delivery import deliver
@@ -177,15 +178,22 @@ def publication_due(show_id):
 def request_checks(keys):
     """Queue one check for the feeds among ``keys`` not already waiting for one."""
     keys = sorted(set(keys))
-    for key in keys:
-        FeedState.objects.get_or_create(key=key)
-    with transaction.atomic():
-        waiting = set(FeedState.objects.filter(key__in=keys, check_queued=True).values_list("key", flat=True))
-        queued = [key for key in keys if key not in waiting]
-        FeedState.objects.filter(key__in=queued).update(check_queued=True)
-    if queued and enqueue(check_feeds, queued) is None:
-        FeedState.objects.filter(key__in=queued).update(check_queued=False)
-    return queued
+    with transaction.atomic():  # one commit, however many feeds
+        known = set(FeedState.objects.filter(key__in=keys).values_list("key", flat=True))
+        FeedState.objects.bulk_create(
+            [FeedState(key=key) for key in keys if key not in known], ignore_conflicts=True
+        )
+        queued = list(
+            FeedState.objects.select_for_update()
+            .filter(key__in=keys, check_queued=False)
+            .values_list("key", flat=True)
+        )
+        if queued:
+            FeedState.objects.filter(key__in=queued).update(check_queued=True, check_queued_at=timezone.now())
+            if later(check_feeds, sorted(queued)) is None and queue_is_transactional(check_feeds):
+                # The queue refused the task: leave the feeds to the next change or the sweep.
+                FeedState.objects.filter(key__in=queued).update(check_queued=False)
+    return sorted(queued)
 
 
 def _flush(pending):
@@ -218,6 +226,10 @@ def collect_changed_feeds(sender, show_ids=(), network=False, **kwargs):
 def sweep_feeds(now=None):
     """Feeds whose validators moved since their last check (a missed scheduled time, say)."""
     now = now or timezone.now()
+    # A check queued long ago and never run (its task was lost): the feed may be checked again.
+    FeedState.objects.filter(check_queued=True, check_queued_at__lt=now - timedelta(minutes=10)).update(
+        check_queued=False
+    )
     keys = [f"show:{pk}" for pk in Show.objects.public().values_list("pk", flat=True)] + list(NETWORK_KEYS)
     known = dict(FeedState.objects.filter(key__in=keys).values_list("key", "etag"))
     due = [key for key in keys if known.get(key) != current_etag(key, now)]

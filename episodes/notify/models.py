@@ -25,6 +25,7 @@ class FeedState(models.Model):
     check_queued = models.BooleanField(
         default=False, help_text="A check of this feed is waiting in the queue."
     )
+    check_queued_at = models.DateTimeField(null=True, blank=True)
     next_check_at = models.DateTimeField(
         null=True, blank=True, help_text="A scheduled publication: a check is queued for this time."
     )

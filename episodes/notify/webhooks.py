@@ -98,7 +98,7 @@ def emit(event, show, data, key=None):
 def publication_recorded(sender, instance, created, raw=False, **kwargs):
     if raw or not created:
         return
-    episode = Episode.objects.select_related("show").get(pk=instance.episode_id)
+    episode = instance.episode  # the workflow created the record with the locked row and its show
     if instance.action == PublicationRecord.UNPUBLISHED:
         emit(
             WebhookEndpoint.EPISODE_UNPUBLISHED,

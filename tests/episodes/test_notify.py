@@ -276,3 +276,25 @@ def test_sweep_sends_deliveries_whose_task_or_worker_was_lost(server, settings):
         (server.url("/crashed"), "delivered", 2),
         (server.url("/lost"), "delivered", 1),
     ]
+
+
+def test_sweep_frees_a_feed_whose_check_task_was_lost(pings):
+    from django_tasks_db.models import DBTaskResult
+
+    from episodes.notify.models import FeedState
+
+    show = make_show(slug="stuck")
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        announced_baseline(pings, show)
+        make_episode(show, title="Waiting")
+        request_checks([f"show:{show.pk}"])
+        DBTaskResult.objects.all().delete()  # the queue lost the check
+        assert sweep_feeds() == ["network", "publisher"]  # the show's check still counts as queued
+        run_worker()
+    with time_machine.travel(start + timedelta(minutes=11), tick=False):
+        assert sweep_feeds() == [f"show:{show.pk}"]
+        run_worker()
+
+    assert FeedState.objects.get(key=f"show:{show.pk}").check_queued is False
+    assert len(pings.take()) == 8  # the show feed and the network feed, once each
