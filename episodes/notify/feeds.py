@@ -20,6 +20,7 @@ from urllib.parse import urlencode, urlsplit
 from django.conf import settings
 from django.db import transaction
 from django.dispatch import receiver
+from django.http import Http404
 from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
@@ -45,6 +46,7 @@ def feed_path(key):
 
 
 def _request(path):
+    # The request a podcast app makes for the feed at SITE_URL; RequestFactory builds it.
     site = urlsplit(settings.SITE_URL)
     return RequestFactory().get(
         path, HTTP_HOST=site.netloc, secure=site.scheme == "https", HTTP_ACCEPT_ENCODING="identity"
@@ -60,10 +62,8 @@ def render(key):
         url = rss.absolute_url(show.get_feed_url())
         try:
             response = rss.show_feed(_request(show.get_feed_url()), show.slug)
-        except Exception as exc:  # Http404: the show is not public (any more)
-            if exc.__class__.__name__ == "Http404":
-                return url, None
-            raise
+        except Http404:  # the show is not public (any more)
+            return url, None
     else:
         path = feed_path(key)
         url = rss.absolute_url(path)

@@ -298,3 +298,26 @@ def test_sweep_frees_a_feed_whose_check_task_was_lost(pings):
 
     assert FeedState.objects.get(key=f"show:{show.pk}").check_queued is False
     assert len(pings.take()) == 8  # the show feed and the network feed, once each
+
+
+def test_feed_leaving_the_public_is_not_announced_until_it_returns(pings, django_capture_on_commit_callbacks):
+    show = make_show(slug="hidden-for-a-while")
+    make_episode(show)
+    announced_baseline(pings, show)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        show.is_public = False
+        show.save()
+    run_worker()
+    hidden = {r.path.split("?")[0] for r in pings.take()}
+    assert Delivery.objects.filter(event=f"show:{show.pk}").count() == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        show.is_public = True
+        show.save()
+    run_worker()
+    back = [r for r in pings.take() if "hidden-for-a-while" in r.raw.decode()]
+
+    # Hiding it changed the network feeds (announced); its own URL has nothing to fetch.
+    assert hidden == {"/hub-a", "/hub-b", "/podping", "/api/1.0/hub/pubnotify"}
+    assert len(back) == 4
+    assert Delivery.objects.filter(event=f"show:{show.pk}").count() == 4
