@@ -788,6 +788,9 @@ class ShowSlugHistory(models.Model):
         return self.old_slug
 
 
+from episodes.imports.models import ImportJob  # noqa: E402, F401
+from episodes.notify.models import Delivery, FeedState, WebhookEndpoint  # noqa: E402, F401
+
 from .api.models import ApiToken  # noqa: E402, F401
 from .audio_uploads import StagedAudio  # noqa: E402, F401
 from .listen_links import ListenLink  # noqa: E402, F401

@@ -59,6 +59,9 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "django_tasks",
+    "django_tasks_db",
+    "django_rq",
     "episodes",
     "people",
     "sponsors",
@@ -110,6 +113,10 @@ DATABASES = {
         conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "0")),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Write-ahead logging: readers (pages, feeds, an import's progress page) are never blocked
+    # by a writer, such as a background import holding its one transaction for a minute.
+    DATABASES["default"].setdefault("OPTIONS", {})["init_command"] = "PRAGMA journal_mode=WAL;"
 if os.environ.get("DATABASE_TEST_NAME"):
     # Lets two test runs share one PostgreSQL server without colliding.
     DATABASES["default"]["TEST"] = {"NAME": os.environ["DATABASE_TEST_NAME"]}
@@ -168,6 +175,51 @@ else:
             "LOCATION": "podcastcms",
         }
     }
+
+# Background work: Django's tasks API (the django-tasks backport). The database backend is the
+# embedded default (`manage.py runworker` runs it); TASK_BACKEND=rq puts the same tasks on RQ over
+# Redis; TASK_BACKEND=immediate runs them inside the request (for debugging only).
+TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "rq": "django_tasks_rq.RQBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+TASK_BACKEND = os.environ.get("TASK_BACKEND", "database").strip().lower()
+if TASK_BACKEND not in TASK_BACKENDS:
+    raise RuntimeError(f"TASK_BACKEND must be one of {', '.join(TASK_BACKENDS)}, not {TASK_BACKEND!r}.")
+TASKS = {"default": {"BACKEND": TASK_BACKENDS[TASK_BACKEND], "QUEUES": ["default"]}}
+RQ_QUEUES = {
+    "default": {
+        "URL": os.environ.get("TASK_REDIS_URL") or os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0",
+        "DEFAULT_TIMEOUT": 3600,
+    }
+}
+# The RQ dashboard in the admin (superusers), only when RQ is the backend.
+RQ_SHOW_ADMIN_LINK = TASK_BACKEND == "rq"
+# Seconds between the worker's periodic sweeps (missed scheduled publications, due retries).
+TASKS_SWEEP_INTERVAL = float(os.environ.get("TASKS_SWEEP_INTERVAL", "60"))
+# A task running this long on a worker of another host is taken as abandoned and run again.
+TASKS_RUNNING_TIMEOUT = int(os.environ.get("TASKS_RUNNING_TIMEOUT", "3600"))
+# Live progress of background imports, shared by web and worker processes: Redis when there is
+# one, else files (a database row cannot be written while the import's transaction holds SQLite).
+TASKS_PROGRESS_DIR = Path(os.environ.get("TASKS_PROGRESS_DIR", BASE_DIR / "var" / "progress"))
+if os.environ.get("REDIS_URL"):
+    CACHES["progress"] = {**CACHES["default"], "KEY_PREFIX": CACHES["default"]["KEY_PREFIX"] + ":progress"}
+else:
+    CACHES["progress"] = {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(TASKS_PROGRESS_DIR),
+    }
+
+# Telling the world that a feed changed (episodes.notify). Empty means "do not".
+WEBSUB_HUBS = env_list("WEBSUB_HUBS")
+PODPING_URL = os.environ.get("PODPING_URL", "")
+PODPING_TOKEN = os.environ.get("PODPING_TOKEN", "")
+PODCASTINDEX_PUBNOTIFY_URL = os.environ.get("PODCASTINDEX_PUBNOTIFY_URL", "")
+# Outgoing deliveries (pings and webhooks): attempts, first retry delay (doubling), timeout.
+DELIVERY_MAX_ATTEMPTS = int(os.environ.get("DELIVERY_MAX_ATTEMPTS", "8"))
+DELIVERY_BACKOFF = float(os.environ.get("DELIVERY_BACKOFF", "30"))
+DELIVERY_TIMEOUT = float(os.environ.get("DELIVERY_TIMEOUT", "10"))
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

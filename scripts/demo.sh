@@ -24,7 +24,12 @@ The demo network is served at http://127.0.0.1:$port/
   Show feed (RSS)    http://127.0.0.1:$port/shows/podcast-init/feed.xml
   Admin              http://127.0.0.1:$port/admin/
 Logins: admin / $password (superuser), producer / $password, editor / $password
-Stop the server with Ctrl+C.
+Background tasks (imports, pings, webhooks) run in a worker started beside the server.
+Stop both with Ctrl+C.
 
 MSG
-exec "$venv/bin/python" manage.py runserver "127.0.0.1:$port"
+# The task worker runs beside the web server and stops with it.
+"$venv/bin/python" manage.py runworker &
+worker=$!
+trap 'kill "$worker" 2>/dev/null; wait "$worker" 2>/dev/null' EXIT INT TERM
+"$venv/bin/python" manage.py runserver "127.0.0.1:$port"

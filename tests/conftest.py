@@ -12,3 +12,15 @@ def media_root(settings, tmp_path):
 def fast_password_hasher(settings):
     """Tests log many users in; the production hasher is slow on purpose."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def progress_cache(settings, tmp_path):
+    """Background imports publish their progress in a cache of the test's own."""
+    settings.CACHES = {
+        **settings.CACHES,
+        "progress": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(tmp_path / "progress"),
+        },
+    }

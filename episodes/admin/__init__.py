@@ -636,10 +636,10 @@ class ShowAdmin(FeedCheckField, ShowScopedAdmin, admin.ModelAdmin):
     list_filter = ["is_public", "category"]
     search_fields = ["title", "slug"]
     prepopulated_fields = {"slug": ["title"]}
-    readonly_fields = ["podcast_guid", "feed_check"]
+    readonly_fields = ["podcast_guid", "feed_check", "delivery_log"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "subtitle", "description", "artwork", "is_public"]}),
-        ("Feed check", {"fields": ["feed_check"]}),
+        ("Feed check", {"fields": ["feed_check", "delivery_log"]}),
         ("Directory", {"fields": ["language", ("category", "subcategory"), "explicit", "show_type"]}),
         ("People", {"fields": ["author", ("owner_name", "owner_email"), "copyright", "website"]}),
         ("Episode pages", {"fields": ["intro", "music_credit", ("music_license", "music_license_url")]}),
@@ -666,6 +666,12 @@ class ShowAdmin(FeedCheckField, ShowScopedAdmin, admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return is_network_admin(request.user)
+
+    @admin.display(description="pings sent")
+    def delivery_log(self, obj):
+        from episodes.notify.admin import show_delivery_log_link
+
+        return show_delivery_log_link(obj) if obj.pk else "-"
 
     def get_urls(self):
         return import_feed_urls(self.admin_site) + super().get_urls()
@@ -724,3 +730,4 @@ class NotificationSettingsAdmin(admin.ModelAdmin):
 
 
 from episodes.api import admin as api_admin  # noqa: E402, F401  (API tokens)
+from episodes.notify import admin as notify_admin  # noqa: E402, F401 - deliveries, webhooks, tasks

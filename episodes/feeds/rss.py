@@ -175,6 +175,11 @@ class PodcastFeedGenerator(Rss201rev2Feed):
         super().add_root_elements(handler)
         feed = self.feed
         quick = handler.addQuickElement
+        # Where changes of this feed are announced (episodes.notify): WebSub hubs and podping.
+        for hub in settings.WEBSUB_HUBS:
+            quick("atom:link", None, {"rel": "hub", "href": hub})
+        if settings.PODPING_URL:
+            quick("podcast:podping", None, {"usesPodping": "true"})
         if feed.get("itunes_title"):
             quick("itunes:title", feed["itunes_title"])
         if feed.get("itunes_type"):

@@ -204,6 +204,20 @@ def fetch_url(url, *, max_bytes, timeout, public_only):
     raise FeedImportError(f"The feed URL redirects more than {MAX_REDIRECTS} times; it was not fetched.")
 
 
+def check_public_url(url):
+    """Refuse, before anything is queued, a feed URL whose host resolves to a non-public address.
+
+    ``fetch_url`` checks again, hop by hop, when the feed is fetched: this only spares the
+    producer a background import that could never succeed.
+    """
+    parts = urllib.parse.urlsplit(url)
+    try:
+        port = parts.port or (443 if parts.scheme.lower() == "https" else 80)
+    except ValueError:
+        raise FeedImportError(f"The feed URL “{url}” has an invalid port.") from None
+    _resolve(parts.hostname or "", port, public_only=True)
+
+
 def _resolve(host, port, public_only):
     """The one address to connect to for ``host``: resolved once, and checked when asked."""
     try:

@@ -1,10 +1,11 @@
-"""The admin's feed import page in Debian's Chromium: upload a feed, read the summary."""
+"""The admin's feed import page in Debian's Chromium: upload a feed, follow its progress, read the report."""
 
 import pytest
 from django.contrib.auth.models import User
 
 from episodes.models import Episode
 from tests.factories import rss_document, rss_item
+from tests.workers import run_worker
 
 
 @pytest.mark.browser
@@ -32,6 +33,12 @@ def test_network_admin_imports_a_feed_file_in_the_browser(live_server, page, scr
 
     page.set_input_files("#id_feed_file", str(feed))
     page.click("input[type=submit][value=Import]")
+    page.wait_for_selector("#import-progress")
+    assert page.locator("#import-status").inner_text() == "Waiting for a worker"
+    assert page.locator("#import-count").inner_text() == "0 of ?"
+    screenshot("import-feed-progress")
+
+    run_worker()  # the page's script polls, sees the end and reloads on the report
     page.wait_for_selector("#import-summary")
 
     assert page.locator("#import-summary h2").inner_text() == (

@@ -4,8 +4,10 @@ import pytest
 from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from episodes.imports.models import ImportJob
 from episodes.models import Episode, Show, Team
 from tests.factories import make_show, make_user, rss_document, rss_item
+from tests.workers import run_worker
 
 URL = "/admin/episodes/show/import-feed/"
 FEED = rss_document(
@@ -17,6 +19,15 @@ FEED = rss_document(
 
 def upload(data=FEED, name="feed.xml"):
     return SimpleUploadedFile(name, data, content_type="application/rss+xml")
+
+
+def import_through_admin(client, data):
+    """Post the form, let the worker run the import, and open the job's page."""
+    queued = client.post(URL, data)
+    job = ImportJob.objects.latest("pk")
+    assert (queued.status_code, queued["Location"]) == (302, f"{URL}{job.pk}/")
+    run_worker()
+    return client.get(queued["Location"])
 
 
 @pytest.fixture
@@ -38,22 +49,22 @@ def test_import_page_shows_the_form_to_a_superuser(client, superuser):
 
 @pytest.mark.django_db
 def test_uploading_a_feed_imports_it_and_shows_the_summary(client, superuser):
-    response = client.post(URL, {"feed_file": upload()})
+    response = import_through_admin(client, {"feed_file": upload()})
 
     assert response.status_code == 200
-    result = response.context["result"]
-    assert result.counts == {"created": 2, "updated": 0, "unchanged": 0, "skipped": 0}
+    report = response.context["report"]
+    assert report["counts"] == {"created": 2, "updated": 0, "unchanged": 0, "skipped": 0}
     content = response.content.decode()
     assert "Imported “Uploaded Show” (uploaded-show)" in content
     assert '<td class="import-created">2</td>' in content
-    assert response.context["item_log"] == [("1/2", "created", "Admin one"), ("2/2", "created", "Admin two")]
+    assert response.context["item_log"] == [["1/2", "created", "Admin one"], ["2/2", "created", "Admin two"]]
     assert '<li class="import-item import-item--created">[2/2] created: Admin two</li>' in content
     assert list(Episode.objects.order_by("guid").values_list("guid", "show__slug")) == [
         ("a-1", "uploaded-show"),
         ("a-2", "uploaded-show"),
     ]
 
-    again = client.post(URL, {"feed_file": upload()})
+    again = import_through_admin(client, {"feed_file": upload()})
     assert '<td class="import-unchanged">2</td>' in again.content.decode()
     assert [outcome for _, outcome, _ in again.context["item_log"]] == ["unchanged", "unchanged"]
     assert Episode.objects.count() == 2
@@ -63,7 +74,7 @@ def test_uploading_a_feed_imports_it_and_shows_the_summary(client, superuser):
 def test_upload_into_a_chosen_show(client, superuser):
     show = make_show(title="Chosen", slug="chosen")
 
-    client.post(URL, {"feed_file": upload(), "show": show.pk})
+    import_through_admin(client, {"feed_file": upload(), "show": show.pk})
 
     assert list(Episode.objects.values_list("show__slug", flat=True)) == ["chosen", "chosen"]
     assert Show.objects.count() == 1
@@ -76,17 +87,19 @@ def test_locked_feed_needs_the_owner_checkbox(client, superuser):
         channel_extra='<podcast:locked owner="me@example.com">yes</podcast:locked>',
     )
 
-    refused = client.post(URL, {"feed_file": upload(locked)})
+    refused = import_through_admin(client, {"feed_file": upload(locked)})
 
     assert refused.status_code == 200
-    assert refused.context["form"].non_field_errors() == [
+    assert refused.context["job"].status == ImportJob.FAILED
+    assert refused.context["job"].error == (
         "This feed is locked (podcast:locked yes, owner me@example.com): its owner does not allow other "
         "platforms to import it. Import it only if you own it, confirming that you do. Nothing was imported."
-    ]
+    )
+    assert "Failed: nothing was imported" in refused.content.decode()
     assert (Show.objects.count(), Episode.objects.count()) == (0, 0)
 
-    allowed = client.post(URL, {"feed_file": upload(locked), "allow_locked": "on"})
-    assert allowed.context["result"].created == ["Locked one"]
+    allowed = import_through_admin(client, {"feed_file": upload(locked), "allow_locked": "on"})
+    assert allowed.context["item_log"] == [["1/1", "created", "Locked one"]]
 
 
 @pytest.mark.django_db
@@ -101,10 +114,11 @@ def test_form_needs_exactly_one_source_and_reports_unreadable_feeds(client, supe
         "Upload a feed file or give a feed URL (one of the two)."
     ]
 
-    html = client.post(URL, {"feed_file": upload(b"<html><body>hi</body></html>", "page.html")})
-    assert html.context["form"].non_field_errors() == [
-        "This is not a feed that can be read: it is an HTML page. Nothing was imported."
-    ]
+    html = import_through_admin(client, {"feed_file": upload(b"<html><body>hi</body></html>", "page.html")})
+    assert (
+        html.context["job"].error
+        == "This is not a feed that can be read: it is an HTML page. Nothing was imported."
+    )
     assert Show.objects.count() == 0
 
 
@@ -127,7 +141,7 @@ def test_import_page_is_for_network_admins_only(client):
     admin = User.objects.create_user("netadmin", is_staff=True)
     Team.objects.create(name="Network", role=Team.NETWORK_ADMIN, all_shows=True).members.add(admin)
     client.force_login(admin)
-    assert client.post(URL, {"feed_file": upload()}).context["result"].counts["created"] == 2
+    assert import_through_admin(client, {"feed_file": upload()}).context["report"]["counts"]["created"] == 2
 
 
 @pytest.mark.django_db

@@ -296,3 +296,41 @@ def test_scheduled_episode_appears_exactly_when_its_time_passes(client, network)
         "feed": True,
         "sitemap": has_sitemap,
     }
+
+
+def test_webhook_endpoint_receives_no_event_of_other_shows(network):
+    from episodes import services
+    from episodes.notify.models import Delivery, WebhookEndpoint
+    from tests.factories import make_user
+
+    public_only = WebhookEndpoint.objects.create(
+        url="https://public.example.com/", events=WebhookEndpoint.EVENTS
+    )
+    public_only.shows.add(network["show"])
+    everything = WebhookEndpoint.objects.create(
+        url="https://all.example.com/", events=WebhookEndpoint.EVENTS, all_shows=True
+    )
+    editor = make_user(role="network_admin", all_shows=True)
+    # Every event the hidden things can raise: edits, publishing, unpublishing, show edits.
+    for episode in network["hidden"].values():
+        episode.refresh_from_db()
+        episode.summary += " (edited)"
+        episode.save()
+    private = network["hidden"]["privateleak"]
+    services.unpublish(private, editor)
+    services.publish(private, editor)
+    network["private_show"].description += " (edited)"
+    network["private_show"].save()
+    network["public"].summary += " (edited)"
+    network["public"].save()
+
+    received = Delivery.objects.filter(endpoint=public_only)
+    # Another show's episodes never reach it, nor drafts of its own show. Its own scheduled
+    # episode does (an integrator of a show is told of its schedule): "scheduledleak" may.
+    never = ("draftleak", "reviewleak", "privateleak")
+    leaked = [d.body for d in received if any(marker in d.body.lower() for marker in never)]
+    assert leaked == []
+    assert set(received.values_list("show__slug", flat=True)) == {"public-show"}
+    assert sorted(received.values_list("event", flat=True)) == ["episode.updated", "episode.updated"]
+    # The same events did happen: the endpoint for all shows got them.
+    assert Delivery.objects.filter(endpoint=everything, show=network["private_show"]).count() == 4
