@@ -595,10 +595,12 @@ class Team(models.Model):
     PRODUCER = "producer"
     EDITOR = "editor"
     NETWORK_ADMIN = "network_admin"
+    ANALYST = "analyst"
     ROLE_CHOICES = [
         (PRODUCER, "Producer: drafts and edits episodes, marks them ready for review"),
         (EDITOR, "Editor: also publishes, schedules and unpublishes"),
         (NETWORK_ADMIN, "Network admin: everything, including shows, teams, people and sponsors"),
+        (ANALYST, "Analyst: sees the shows' download figures and campaign reports, nothing else"),
     ]
 
     name = models.CharField(max_length=200, unique=True)
@@ -680,3 +682,6 @@ class ShowSlugHistory(models.Model):
 
     def __str__(self):
         return self.old_slug
+
+
+from episodes.analytics.models import *  # noqa: E402, F401, F403 - measurement models

@@ -190,6 +190,14 @@ LOGIN_URL = "admin:login"
 # How long a draft's preview link keeps working, in seconds (default: seven days).
 PODCASTCMS_PREVIEW_MAX_AGE = int(os.environ.get("PODCASTCMS_PREVIEW_MAX_AGE", str(7 * 24 * 3600)))
 
+# Download measurement (episodes.analytics). The OPAWG user-agent lists (v2) are read from this
+# directory, filled by `manage.py refresh_user_agents`; empty: the podcast-app-user-agents package.
+PODCASTCMS_USER_AGENT_LISTS = os.environ.get("PODCASTCMS_USER_AGENT_LISTS", "")
+# Proxies whose X-Forwarded-For is believed (addresses or networks); any other is ignored.
+PODCASTCMS_TRUSTED_PROXIES = env_list("PODCASTCMS_TRUSTED_PROXIES")
+# Days raw download events are kept (the rollups stay); 0 keeps them forever.
+PODCASTCMS_ANALYTICS_RETENTION_DAYS = int(os.environ.get("PODCASTCMS_ANALYTICS_RETENTION_DAYS", "400"))
+
 # No page of ours is framed, except the editor's upload answer (episodes.uploads).
 X_FRAME_OPTIONS = "DENY"
 if not DEBUG:
