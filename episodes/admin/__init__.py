@@ -10,6 +10,8 @@ from episodes.admin.actions import (
     PublicationRecordInline,
     preview_link,
 )
+from episodes.analytics.admin import analytics_urls
+from episodes.analytics.admin import index_link as analytics_index_link
 from episodes.feeds.lint import feed_check as lint_feed_check
 from episodes.imports.admin import import_feed_urls
 from episodes.models import (
@@ -381,3 +383,6 @@ class NetworkAdmin(NetworkAdminOnly, admin.ModelAdmin):
     def has_add_permission(self, request, obj=None):
         # One network per install.
         return is_network_admin(request.user) and not Network.objects.exists()
+
+
+admin.site.extend(analytics_urls, analytics_index_link)

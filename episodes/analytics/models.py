@@ -7,7 +7,7 @@ Rollups are derived by ``episodes.analytics.rollup`` and can be recomputed from 
 
 from django.db import models
 
-__all__ = ["Breakdown", "DownloadEvent", "EpisodeDay", "ListenerSalt", "RollupRun"]
+__all__ = ["Breakdown", "DownloadEvent", "EpisodeDay", "ListenerSalt", "RollupRun", "ShowBreakdown"]
 
 
 class ListenerSalt(models.Model):
@@ -82,7 +82,7 @@ class EpisodeDay(models.Model):
 
 
 class Breakdown(models.Model):
-    """Downloads per day split by one dimension (app, device, os): per show, and per episode."""
+    """One episode's downloads on one day split by one dimension (app, device, os)."""
 
     APP, DEVICE, OS = "app", "device", "os"
     DIMENSIONS = [(APP, "app"), (DEVICE, "device"), (OS, "operating system")]
@@ -102,10 +102,37 @@ class Breakdown(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["episode", "day", "dimension", "value"], name="breakdown_unique")
         ]
-        indexes = [models.Index(fields=["show", "dimension", "day"], name="breakdown_show_dim_day")]
 
     def __str__(self):
         return f"{self.day}: episode {self.episode_id}, {self.dimension} {self.value}: {self.downloads}"
+
+
+class ShowBreakdown(models.Model):
+    """A show's downloads on one day, in total and split by app, device and os.
+
+    The network and show pages read only this small table (a few rows per show and day),
+    whatever the number of episodes; ``total`` rows are the show's downloads of the day.
+    """
+
+    TOTAL = "total"
+    DIMENSIONS = [(TOTAL, "total"), *Breakdown.DIMENSIONS]
+
+    day = models.DateField()
+    show = models.ForeignKey(
+        "episodes.Show", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    dimension = models.CharField(max_length=8, choices=DIMENSIONS)
+    value = models.CharField(max_length=80, blank=True)
+    downloads = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["show", "dimension", "day", "value"], name="showbreakdown_unique")
+        ]
+        indexes = [models.Index(fields=["dimension", "day"], name="showbreakdown_dimension_day")]
+
+    def __str__(self):
+        return f"{self.day}: show {self.show_id}, {self.dimension} {self.value}: {self.downloads}"
 
 
 class RollupRun(models.Model):

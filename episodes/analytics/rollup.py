@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from ..models import Episode
 from . import counting
-from .models import Breakdown, DownloadEvent, EpisodeDay, RollupRun
+from .models import Breakdown, DownloadEvent, EpisodeDay, RollupRun, ShowBreakdown
 
 UNKNOWN = "Unknown"
 
@@ -27,10 +27,10 @@ def day_bounds(day):
 
 
 def compute_day(day):
-    """(episode rows, breakdown rows, events read) for ``day``, without writing anything.
+    """(episode rows, breakdown rows, show rows, events read) for ``day``, writing nothing.
 
-    Rows are plain tuples, sorted: (episode_id, show_id, age_days, downloads) and
-    (episode_id, show_id, dimension, value, downloads).
+    Rows are plain tuples, sorted: (episode_id, show_id, age_days, downloads),
+    (episode_id, show_id, dimension, value, downloads) and (show_id, dimension, value, downloads).
     """
     start, end = day_bounds(day)
     events = DownloadEvent.objects.filter(occurred_at__gte=start, occurred_at__lt=end).values_list(
@@ -75,27 +75,33 @@ def compute_day(day):
         show_id, published_at = episodes[episode_id]
         published_day = published_at.astimezone(UTC).date() if published_at else day
         episode_rows.append((episode_id, show_id, (day - published_day).days, count))
+    show_split = Counter()
+    for _episode_id, show_id, _age, count in episode_rows:
+        show_split[(show_id, ShowBreakdown.TOTAL, "")] += count
     for (episode_id, dimension, value), count in split.items():
         if episode_id in episodes:
-            breakdown_rows.append((episode_id, episodes[episode_id][0], dimension, value[:80], count))
-    return sorted(episode_rows), sorted(breakdown_rows), events_read
+            show_id = episodes[episode_id][0]
+            breakdown_rows.append((episode_id, show_id, dimension, value[:80], count))
+            show_split[(show_id, dimension, value[:80])] += count
+    show_rows = [(*key, count) for key, count in show_split.items()]
+    return sorted(episode_rows), sorted(breakdown_rows), sorted(show_rows), events_read
 
 
-def checksum(episode_rows, breakdown_rows):
+def checksum(episode_rows, breakdown_rows, show_rows):
     digest = hashlib.sha256()
-    for row in episode_rows:
-        digest.update(("E" + "|".join(map(str, row)) + "\n").encode())
-    for row in breakdown_rows:
-        digest.update(("B" + "|".join(map(str, row)) + "\n").encode())
+    for tag, rows in (("E", episode_rows), ("B", breakdown_rows), ("S", show_rows)):
+        for row in rows:
+            digest.update((tag + "|".join(map(str, row)) + "\n").encode())
     return digest.hexdigest()
 
 
 @transaction.atomic
 def rollup_day(day, now=None):
     """Replace ``day``'s rollup rows with those computed from its raw events; returns the run."""
-    episode_rows, breakdown_rows, events_read = compute_day(day)
+    episode_rows, breakdown_rows, show_rows, events_read = compute_day(day)
     EpisodeDay.objects.filter(day=day).delete()
     Breakdown.objects.filter(day=day).delete()
+    ShowBreakdown.objects.filter(day=day).delete()
     EpisodeDay.objects.bulk_create(
         [
             EpisodeDay(day=day, episode_id=e, show_id=s, age_days=age, downloads=n)
@@ -110,12 +116,19 @@ def rollup_day(day, now=None):
         ],
         batch_size=2000,
     )
+    ShowBreakdown.objects.bulk_create(
+        [
+            ShowBreakdown(day=day, show_id=s, dimension=dim, value=value, downloads=n)
+            for s, dim, value, n in show_rows
+        ],
+        batch_size=2000,
+    )
     return RollupRun.objects.create(
         day=day,
         computed_at=now or timezone.now(),
         events_read=events_read,
         downloads=sum(row[3] for row in episode_rows),
-        checksum=checksum(episode_rows, breakdown_rows),
+        checksum=checksum(episode_rows, breakdown_rows, show_rows),
     )
 
 
@@ -134,9 +147,9 @@ def stored_day(day):
 
 def verify_day(day):
     """Recompute ``day`` from its raw events and compare with what is stored: (same?, stored, fresh)."""
-    episode_rows, breakdown_rows, _ = compute_day(day)
+    *fresh, _ = compute_day(day)
+    fresh = tuple(fresh)
     stored = stored_day(day)
-    fresh = (episode_rows, breakdown_rows)
     return stored == fresh, checksum(*stored), checksum(*fresh)
 
 
