@@ -101,6 +101,10 @@ class CampaignAdmin(NetworkWideAdmin, admin.ModelAdmin):
     ]
     inlines = [SponsorReportLinkInline]
 
+    def get_inlines(self, request, obj):
+        # Links name a saved campaign; the add form stays as it was.
+        return self.inlines if obj is not None and is_network_admin(request.user) else []
+
     @admin.display(description="report")
     def delivery(self, campaign):
         return format_html(
