@@ -6,10 +6,13 @@ from django.test import Client
 from django.urls import reverse
 
 from episodes.models import Team
-from tests.episodes.test_admin_permissions import MARKER_B, MATRIX, ROLES, world  # noqa: F401
+from tests.episodes import test_admin_permissions as matrix
 from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
+
+world = matrix.world  # the same two shows, users and markers as the main matrix
+MARKER_B, MATRIX, ROLES = matrix.MARKER_B, matrix.MATRIX, matrix.ROLES
 
 # The analyst of show A on every URL of the main matrix: nothing but the index. 403 where Django
 # asks for a permission first, 302 ("does not exist") where it looks the object up first, the
