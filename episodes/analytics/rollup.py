@@ -142,7 +142,10 @@ def stored_day(day):
             "episode_id", "show_id", "dimension", "value", "downloads"
         )
     )
-    return episode_rows, breakdown_rows
+    show_rows = sorted(
+        ShowBreakdown.objects.filter(day=day).values_list("show_id", "dimension", "value", "downloads")
+    )
+    return episode_rows, breakdown_rows, show_rows
 
 
 def verify_day(day):
