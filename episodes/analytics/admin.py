@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.text import slugify
 
 from ..access import can, shows_for
@@ -137,7 +138,7 @@ def render_report(request, *, title, crumbs, tables, charts, filename, date_rang
         "range_message": message,
         "presets": queries.PRESETS,
         "list_info": classifier_info,
-        "last_rollup": RollupRun.objects.order_by("-computed_at").first(),
+        "last_rollup": RollupRun.objects.order_by("-day", "-computed_at").first(),
         **(extra or {}),
     }
     return render(request, "admin/analytics/report.html", context)
@@ -202,7 +203,9 @@ def show_dashboard(request, show_id):
         [[(e.title, episode_url(e)), e.published_at.date().isoformat(), n] for e, n in comparison],
     )
     shares = [share_table(d, queries.shares(one, date_range, d)) for d in SHARE_TITLES]
-    recent = Episode.objects.filter(show=show, published_at__isnull=False).order_by("-published_at")
+    recent = Episode.objects.filter(
+        show=show, status=Episode.PUBLISHED, published_at__lte=timezone.now()
+    ).order_by("-published_at")
     if request.GET.get("csv") != "episodes":
         recent = recent[:RECENT_EPISODES]
     episodes = Table(

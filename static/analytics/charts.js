@@ -11,10 +11,14 @@
     }
     var spec = JSON.parse(source.textContent);
     var round = spec.kind === "doughnut";
+    var horizontal = spec.kind === "bar";
+    var labels = spec.labels.map(function (label) {
+      return horizontal && label.length > 24 ? label.slice(0, 23) + "…" : label;
+    });
     new Chart(canvas, {
       type: spec.kind,
       data: {
-        labels: spec.labels,
+        labels: labels,
         datasets: [{
           label: spec.title,
           data: spec.values,
@@ -29,9 +33,12 @@
       options: {
         responsive: true,
         maintainAspectRatio: false,
+        indexAxis: horizontal ? "y" : "x",
         animation: false,
-        plugins: { legend: { display: round, position: "right" } },
-        scales: round ? {} : { y: { beginAtZero: true, ticks: { precision: 0 } }, x: { ticks: { maxTicksLimit: 12 } } }
+        plugins: { legend: { display: round, position: "bottom", labels: { boxWidth: 12 } } },
+        scales: round ? {} : horizontal
+          ? { x: { beginAtZero: true, ticks: { precision: 0 } } }
+          : { y: { beginAtZero: true, ticks: { precision: 0 } }, x: { ticks: { maxTicksLimit: 10, maxRotation: 0 } } }
       }
     });
   }
