@@ -195,6 +195,9 @@ PODCASTCMS_PREVIEW_MAX_AGE = int(os.environ.get("PODCASTCMS_PREVIEW_MAX_AGE", st
 PODCASTCMS_USER_AGENT_LISTS = os.environ.get("PODCASTCMS_USER_AGENT_LISTS", "")
 # Proxies whose X-Forwarded-For is believed (addresses or networks); any other is ignored.
 PODCASTCMS_TRUSTED_PROXIES = env_list("PODCASTCMS_TRUSTED_PROXIES")
+# Raw events are written in batches of this many, or at least every this many seconds.
+PODCASTCMS_ANALYTICS_BATCH = int(os.environ.get("PODCASTCMS_ANALYTICS_BATCH", "200"))
+PODCASTCMS_ANALYTICS_FLUSH_SECONDS = int(os.environ.get("PODCASTCMS_ANALYTICS_FLUSH_SECONDS", "10"))
 # Days raw download events are kept (the rollups stay); 0 keeps them forever.
 PODCASTCMS_ANALYTICS_RETENTION_DAYS = int(os.environ.get("PODCASTCMS_ANALYTICS_RETENTION_DAYS", "400"))
 

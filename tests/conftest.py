@@ -12,3 +12,12 @@ def media_root(settings, tmp_path):
 def fast_password_hasher(settings):
     """Tests log many users in; the production hasher is slow on purpose."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def download_events_written_at_once(settings):
+    """Each enclosure request writes its raw event before the test looks (production batches them)."""
+    settings.PODCASTCMS_ANALYTICS_BATCH = 1
+    from episodes.analytics.recorder import buffer
+
+    buffer.events.clear()

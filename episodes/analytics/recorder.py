@@ -1,18 +1,24 @@
 """Recording enclosure requests as raw events: cheap, and harmless when it fails.
 
-The view hands over what it knows; the event is written after the response has been handed
-to the server (in the response's close hook), inside a savepoint, and any error is logged and
-dropped. An enclosure is never refused, delayed or broken because measurement failed.
+The view hands over what it knows; the event is built after the response has been handed to
+the server (in the response's close hook) and joins this process's buffer, written with one
+INSERT every ``PODCASTCMS_ANALYTICS_BATCH`` events or ``PODCASTCMS_ANALYTICS_FLUSH_SECONDS``
+seconds (and when the process exits): one commit per request would cost more than the rest
+of the request on SQLite. Writing happens inside a savepoint; any error is logged and the
+batch dropped. An enclosure is never refused, delayed or broken because measurement failed.
 """
 
+import atexit
 import hashlib
 import ipaddress
 import logging
 import secrets
+import threading
+import time
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connections, router, transaction
 from django.utils import timezone
 
 from . import counting
@@ -104,11 +110,11 @@ def visitor(request, now):
 
 
 def download_event(request, episode, byte_range, size, *, redirected=False, now=None):
-    """The raw event of an enclosure GET (unsaved)."""
+    """The raw event of an enclosure GET, as {column: value} (unsaved)."""
     now = now or timezone.now()
     fields, agent = visitor(request, now)
     start, end = byte_range if byte_range else (None, None)
-    return DownloadEvent(
+    return dict(
         occurred_at=now,
         episode_id=episode.pk,
         show_id=episode.show_id,
@@ -122,6 +128,80 @@ def download_event(request, episode, byte_range, size, *, redirected=False, now=
         redirected=redirected,
         **fields,
     )
+
+
+class EventBuffer:
+    """Raw events waiting for their INSERT, per process (threads share it under a lock)."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.events = []
+        self.since = time.monotonic()
+
+    def add(self, event):
+        batch = max(1, getattr(settings, "PODCASTCMS_ANALYTICS_BATCH", 1))
+        interval = getattr(settings, "PODCASTCMS_ANALYTICS_FLUSH_SECONDS", 10)
+        with self.lock:
+            self.events.append(event)
+            if len(self.events) < batch and time.monotonic() - self.since < interval:
+                return
+            events, self.events, self.since = self.events, [], time.monotonic()
+        write_quietly(events)
+
+    def flush(self):
+        with self.lock:
+            events, self.events, self.since = self.events, [], time.monotonic()
+        if events:
+            write_quietly(events)
+
+
+EVENT_COLUMNS = [
+    "occurred_at",
+    "episode_id",
+    "show_id",
+    "listener",
+    "agent_kind",
+    "is_bot",
+    "app",
+    "device",
+    "device_category",
+    "os",
+    "referrer",
+    "referrer_app",
+    "range_start",
+    "range_end",
+    "bytes_requested",
+    "bytes_needed",
+    "redirected",
+]
+
+
+def write_events(events):
+    """One multi-row INSERT of event dicts: no model instances, no per-row SQL compiling."""
+    if not events:
+        return
+    connection = connections[router.db_for_write(DownloadEvent)]
+    table = connection.ops.quote_name(DownloadEvent._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(column) for column in EVENT_COLUMNS)
+    placeholders = ", ".join(["%s"] * len(EVENT_COLUMNS))
+    adapt = connection.ops.adapt_datetimefield_value
+    rows = [
+        [adapt(event["occurred_at"]), *(event[column] for column in EVENT_COLUMNS[1:])] for event in events
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({placeholders})", rows)
+
+
+def write_quietly(events):
+    try:
+        with transaction.atomic():
+            write_events(events)
+    except Exception:  # noqa: BLE001 - measurement must never break an enclosure
+        logger.warning("%d download events were not recorded", len(events), exc_info=True)
+
+
+buffer = EventBuffer()
+atexit.register(lambda: buffer.flush())
 
 
 def save_quietly(build):
@@ -142,9 +222,12 @@ def count_response(request, response, episode, byte_range, size, *, redirected=F
     now = timezone.now()
 
     def record():
-        save_quietly(
-            lambda: download_event(request, episode, byte_range, size, redirected=redirected, now=now)
-        )
+        try:
+            event = download_event(request, episode, byte_range, size, redirected=redirected, now=now)
+        except Exception:  # noqa: BLE001 - e.g. the salts' table unavailable
+            logger.warning("A download event could not be made", exc_info=True)
+            return
+        buffer.add(event)
 
     try:
         response._resource_closers.append(record)

@@ -232,3 +232,36 @@ def test_enclosure_is_served_with_the_database_read_only(episode):
         pass
 
     assert (response.status_code, len(body), events) == (206, 100, 0)
+
+
+def test_events_are_written_in_batches_and_flushed_at_the_end(episode, settings):
+    from episodes.analytics.recorder import buffer
+
+    settings.PODCASTCMS_ANALYTICS_BATCH = 3
+    fetch(episode, when=at(9))
+    fetch(episode, when=at(9), address="203.0.113.8")
+    assert DownloadEvent.objects.count() == 0
+
+    fetch(episode, when=at(9), address="203.0.113.9")
+    assert DownloadEvent.objects.count() == 3
+
+    fetch(episode, when=at(10))
+    buffer.flush()
+    assert DownloadEvent.objects.count() == 4
+
+
+def test_a_batch_that_cannot_be_written_is_dropped_and_audio_still_served(episode, settings):
+    settings.PODCASTCMS_ANALYTICS_BATCH = 2
+    fetch(episode, when=at(9))
+    with connection.cursor() as cursor:
+        cursor.execute("ALTER TABLE episodes_downloadevent RENAME TO episodes_downloadevent_away")
+    try:
+        response = Client(HTTP_USER_AGENT=APP).get(episode.enclosure_url, headers={"Range": "bytes=0-9"})
+        body = b"".join(response.streaming_content)
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("ALTER TABLE episodes_downloadevent_away RENAME TO episodes_downloadevent")
+    fetch(episode, when=at(10))
+
+    assert (response.status_code, len(body)) == (206, 10)
+    assert DownloadEvent.objects.count() == 0  # the lost batch is gone; the third waits in the buffer
