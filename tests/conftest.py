@@ -21,3 +21,5 @@ def download_events_written_at_once(settings):
     from episodes.analytics.recorder import buffer
 
     buffer.events.clear()
+    yield
+    buffer.events.clear()
