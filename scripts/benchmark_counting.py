@@ -96,9 +96,7 @@ def main():
     agents = user_agents(args.agents)
     client = Client()
     print(f"{connection.vendor}, {args.requests} requests per case, {len(set(agents))} distinct user agents")
-    print(
-    print(f"{connection.vendor}, {args.requests} requests per case, {len(set(agents))} user agents")
-    )
+    print(print(f"{connection.vendor}, {args.requests} requests per case, {len(set(agents))} user agents"))
     for label, headers in [("whole file (1 MB MP3)", {}), ("range probe bytes=0-1", {"Range": "bytes=0-1"})]:
         results = {}
         for enabled in (False, True, False, True):  # interleaved, so warm-up favours neither

@@ -34,7 +34,8 @@ system of the listener's first request in it (one user agent per listener, as th
 includes the user agent).
 """
 
-from dataclasses import dataclass
+from django.db.models import F, IntegerField, Max, Min, Sum
+from django.db.models.functions import Cast
 
 ONE_MINUTE = 60
 ASSUMED_BIT_RATE = 128_000  # bit/s, when the duration is unknown
@@ -59,39 +60,26 @@ def is_recorded(method, status_code):
     return method == "GET" and status_code in (200, 206, 301, 302, 303, 307, 308)
 
 
-@dataclass
-class Window:
-    """The requests of one listener on one episode in one day's window."""
+def downloads(events):
+    """Rules 2 to 4 over the raw events of one day, as one grouped query: a row
+    (episode_id, app, device category, os) for each (episode, listener) window that is a download.
 
-    bytes_requested: int = 0
-    bytes_needed: int = 0
-    is_bot: bool = False
-    first_id: int | None = None
-    app: str = ""
-    device: str = ""
-    os: str = ""
-
-    def add(self, event_id, is_bot, bytes_requested, bytes_needed, app, device, os):
-        self.bytes_requested += bytes_requested
-        self.bytes_needed = max(self.bytes_needed, bytes_needed)
-        self.is_bot = self.is_bot or is_bot
-        if self.first_id is None or event_id < self.first_id:
-            self.first_id, self.app, self.device, self.os = event_id, app, device, os
-
-    @property
-    def is_download(self):
-        """Rules 2 and 3 (rule 4 is the grouping itself)."""
-        return not self.is_bot and self.bytes_requested >= self.bytes_needed
-
-
-def count_windows(rows):
-    """Windows keyed by (episode_id, listener) from rows of
-    (id, episode_id, listener, is_bot, bytes_requested, bytes_needed, app, device, os),
-    all of one day. The order of the rows does not matter."""
-    windows = {}
-    for event_id, episode_id, listener, is_bot, requested, needed, app, device, os in rows:
-        window = windows.get((episode_id, listener))
-        if window is None:
-            window = windows[(episode_id, listener)] = Window()
-        window.add(event_id, is_bot, requested, needed, app, device, os)
-    return windows
+    The window's requests are summed (rule 3); one bot request marks the window (rule 2). The
+    app, device and operating system are the listener's: the hash includes the user agent, so
+    they are the same for every request of the window (should the lists be refreshed during
+    the day, the alphabetically first name is taken, so that recomputing gives the same).
+    """
+    return (
+        events.order_by()
+        .values("episode_id", "listener")
+        .annotate(
+            requested=Sum("bytes_requested"),
+            needed=Max("bytes_needed"),
+            bot=Max(Cast("is_bot", IntegerField())),
+            window_app=Min("app"),
+            window_device=Min("device_category"),
+            window_os=Min("os"),
+        )
+        .filter(bot=0, requested__gte=F("needed"))
+        .values_list("episode_id", "window_app", "window_device", "window_os")
+    )

@@ -33,35 +33,15 @@ def compute_day(day):
     (episode_id, show_id, dimension, value, downloads) and (show_id, dimension, value, downloads).
     """
     start, end = day_bounds(day)
-    events = DownloadEvent.objects.filter(occurred_at__gte=start, occurred_at__lt=end).values_list(
-        "id",
-        "episode_id",
-        "listener",
-        "is_bot",
-        "bytes_requested",
-        "bytes_needed",
-        "app",
-        "device_category",
-        "os",
-    )
-    events_read = 0
-    windows = {}
-    for row in events.iterator(chunk_size=5000):
-        events_read += 1
-        event_id, episode_id, listener, is_bot, requested, needed, app, device, os = row
-        window = windows.get((episode_id, listener))
-        if window is None:
-            window = windows[(episode_id, listener)] = counting.Window()
-        window.add(event_id, is_bot, requested, needed, app, device, os)
+    events = DownloadEvent.objects.filter(occurred_at__gte=start, occurred_at__lt=end)
+    events_read = events.count()
     downloads = Counter()
     split = Counter()
-    for (episode_id, _listener), window in windows.items():
-        if not window.is_download:
-            continue
+    for episode_id, app, device, os in counting.downloads(events).iterator(chunk_size=10_000):
         downloads[episode_id] += 1
-        split[(episode_id, Breakdown.APP, window.app or UNKNOWN)] += 1
-        split[(episode_id, Breakdown.DEVICE, window.device or UNKNOWN)] += 1
-        split[(episode_id, Breakdown.OS, window.os or UNKNOWN)] += 1
+        split[(episode_id, Breakdown.APP, app or UNKNOWN)] += 1
+        split[(episode_id, Breakdown.DEVICE, device or UNKNOWN)] += 1
+        split[(episode_id, Breakdown.OS, os or UNKNOWN)] += 1
     episodes = {
         pk: (show_id, published_at)
         for pk, show_id, published_at in Episode.objects.filter(pk__in=list(downloads)).values_list(
