@@ -408,7 +408,7 @@ class DemoLoader:
                 "promo_code": "",
                 "starts_on": date(2019, 1, 1),
                 "ends_on": date(2019, 12, 31),
-                "booked_downloads": 2500,
+                "booked_downloads": 6000,
                 "track_clicks": True,
                 "click_code": "linode-podcastinit",
             },

@@ -84,7 +84,7 @@ def test_loaddemo_adds_a_90_day_history_whose_figures_show_on_the_campaign_repor
     assert (str(days[0]), len(days)) == ("2019-02-24", 90)
     assert RollupRun.objects.count() == 90
     report = campaign_report(Campaign.objects.get(sponsor__slug="linode"))
-    assert report.booked == 2500
+    assert report.booked == 6000
     assert report.delivered == sum(EpisodeDay.objects.values_list("downloads", flat=True))
     assert report.delivered > 1000
     assert report.clicks > 50
