@@ -258,3 +258,32 @@ def test_analyst_sees_no_episode_or_campaign_admin(fixture, users):
         403,
     )
     assert client.get(reverse("admin:sponsors_campaign_changelist")).status_code == 403
+
+
+@pytest.mark.parametrize("page", ["admin report", "sponsor link"])
+def test_campaign_report_queries_do_not_grow_with_reads(page):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.episodes.analytics.test_dashboards import bulk_episodes
+
+    counts = []
+    for size in (1, 1000):
+        show = make_show()
+        campaign = make_campaign(show)
+        SponsorRead.objects.bulk_create(
+            [SponsorRead(episode=e, campaign=campaign, copy="<p>Read</p>") for e in bulk_episodes(show, size)]
+        )
+        client = Client()
+        if page == "admin report":
+            client.force_login(make_user(role=Team.PRODUCER, shows=[show]))
+            url = reverse("admin:sponsors_campaign_report", args=[campaign.pk])
+        else:
+            url = reverse("sponsors:report", args=[report_link_token(report_link(campaign))])
+        client.get(url)
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        assert response.status_code == 200
+        assert response.content.decode().count("<td>Pre-roll</td>") == size
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
