@@ -18,11 +18,12 @@ import time
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import connections, router, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from . import counting
 from .models import DownloadEvent, ListenerSalt
+from .sql import insert_rows
 from .useragents import get_classifier
 
 logger = logging.getLogger(__name__)
@@ -177,19 +178,10 @@ EVENT_COLUMNS = [
 
 
 def write_events(events):
-    """One multi-row INSERT of event dicts: no model instances, no per-row SQL compiling."""
-    if not events:
-        return
-    connection = connections[router.db_for_write(DownloadEvent)]
-    table = connection.ops.quote_name(DownloadEvent._meta.db_table)
-    columns = ", ".join(connection.ops.quote_name(column) for column in EVENT_COLUMNS)
-    placeholders = ", ".join(["%s"] * len(EVENT_COLUMNS))
-    adapt = connection.ops.adapt_datetimefield_value
-    rows = [
-        [adapt(event["occurred_at"]), *(event[column] for column in EVENT_COLUMNS[1:])] for event in events
-    ]
-    with connection.cursor() as cursor:
-        cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({placeholders})", rows)
+    """The buffered event dicts, in a few multi-row INSERTs (no model instances)."""
+    insert_rows(
+        DownloadEvent, EVENT_COLUMNS, [[event[column] for column in EVENT_COLUMNS] for event in events]
+    )
 
 
 def write_quietly(events):

@@ -11,12 +11,13 @@ import hashlib
 from collections import Counter
 from datetime import UTC, date, datetime, time, timedelta
 
-from django.db import connections, router, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from ..models import Episode
 from . import counting
 from .models import Breakdown, DownloadEvent, EpisodeDay, RollupRun, ShowBreakdown
+from .sql import insert_rows
 
 UNKNOWN = "Unknown"
 
@@ -75,22 +76,8 @@ def checksum(episode_rows, breakdown_rows, show_rows):
     return digest.hexdigest()
 
 
-def insert_rows(model, columns, rows, day):
-    """INSERT the day's rows of a rollup table with executemany: the rows are plain tuples
-    already, and model instances would cost more than the counting itself."""
-    if not rows:
-        return
-    connection = connections[router.db_for_write(model)]
-    quote = connection.ops.quote_name
-    names = ", ".join(quote(column) for column in ["day", *columns])
-    placeholders = ", ".join(["%s"] * (len(columns) + 1))
-    day_value = connection.ops.adapt_datefield_value(day)
-    with connection.cursor() as cursor:
-        for start in range(0, len(rows), 5000):
-            cursor.executemany(
-                f"INSERT INTO {quote(model._meta.db_table)} ({names}) VALUES ({placeholders})",
-                [(day_value, *row) for row in rows[start : start + 5000]],
-            )
+def insert_day_rows(model, columns, rows, day):
+    insert_rows(model, ["day", *columns], [(day, *row) for row in rows])
 
 
 @transaction.atomic
@@ -100,9 +87,11 @@ def rollup_day(day, now=None):
     EpisodeDay.objects.filter(day=day).delete()
     Breakdown.objects.filter(day=day).delete()
     ShowBreakdown.objects.filter(day=day).delete()
-    insert_rows(EpisodeDay, ["episode_id", "show_id", "age_days", "downloads"], episode_rows, day)
-    insert_rows(Breakdown, ["episode_id", "show_id", "dimension", "value", "downloads"], breakdown_rows, day)
-    insert_rows(ShowBreakdown, ["show_id", "dimension", "value", "downloads"], show_rows, day)
+    insert_day_rows(EpisodeDay, ["episode_id", "show_id", "age_days", "downloads"], episode_rows, day)
+    insert_day_rows(
+        Breakdown, ["episode_id", "show_id", "dimension", "value", "downloads"], breakdown_rows, day
+    )
+    insert_day_rows(ShowBreakdown, ["show_id", "dimension", "value", "downloads"], show_rows, day)
     return RollupRun.objects.create(
         day=day,
         computed_at=now or timezone.now(),
