@@ -95,8 +95,8 @@ def main():
     episode.save()
     agents = user_agents(args.agents)
     client = Client()
-    print(f"{connection.vendor}, {args.requests} requests per case, {len(set(agents))} distinct user agents")
-    print(print(f"{connection.vendor}, {args.requests} requests per case, {len(set(agents))} user agents"))
+    print(f"{connection.vendor}, {args.requests} requests per case, {len(set(agents))} user agents")
+    print(f"{'case':32} {'off median':>10} {'on median':>10} {'off mean':>9} {'on mean':>9} {'added':>9}")
     for label, headers in [("whole file (1 MB MP3)", {}), ("range probe bytes=0-1", {"Range": "bytes=0-1"})]:
         results = {}
         for enabled in (False, True, False, True):  # interleaved, so warm-up favours neither
