@@ -6,17 +6,20 @@ superuser may do everything. Actions, from least to most:
 - ``view``: see the show's episodes in the admin (every role);
 - ``edit``: draft and edit episodes, mark them ready for review (every role);
 - ``publish``: publish, schedule and unpublish (editor, network admin);
-- ``manage``: edit the show itself, teams, the people registry and sponsors (network admin).
+- ``manage``: edit the show itself, teams, the people registry and sponsors (network admin);
+- ``analytics``: see the show's download figures and the campaign reports of its reads (every
+  role; it is all an analyst may do).
 """
 
 from .models import Show, Team
 
 ACTIONS_BY_ROLE = {
-    Team.PRODUCER: {"view", "edit"},
-    Team.EDITOR: {"view", "edit", "publish"},
-    Team.NETWORK_ADMIN: {"view", "edit", "publish", "manage"},
+    Team.PRODUCER: {"view", "edit", "analytics"},
+    Team.EDITOR: {"view", "edit", "publish", "analytics"},
+    Team.NETWORK_ADMIN: {"view", "edit", "publish", "manage", "analytics"},
+    Team.ANALYST: {"analytics"},
 }
-ACTIONS = {"view", "edit", "publish", "manage"}
+ACTIONS = {"view", "edit", "publish", "manage", "analytics"}
 
 
 def _roles_by_show(user):

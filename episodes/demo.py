@@ -6,6 +6,7 @@ Picks and Links lists); where it did, the demo uses plausible stand-ins.
 """
 
 import io
+import random
 from datetime import UTC, date, datetime, timedelta
 
 from django.contrib.auth import get_user_model
@@ -17,8 +18,10 @@ from PIL import Image, ImageDraw, ImageFont
 from people.models import Credit, Person, PersonLink, Pick, ShowHost
 from podcastcms.fields import RichTextField
 from podcastcms.sanitize import sanitize_html
-from sponsors.models import Campaign, Sponsor, SponsorRead
+from sponsors.models import Campaign, PromoClick, Sponsor, SponsorRead
 
+from .analytics.demo import HISTORY_DAYS, HISTORY_START, build_history, fake_listener
+from .analytics.demo import SEED as HISTORY_SEED
 from .audio import tone_mp3
 from .models import Announcement, Chapter, Episode, EpisodeLink, ListenLink, Network, Show, Team, Transcript
 
@@ -413,6 +416,8 @@ class DemoLoader:
         for number, slug, title, guest, day in DATA_ENGINEERING_EPISODES:
             self.simple_episode(data_eng, number, slug, title, people, guest, day, campaign)
         self.unreleased_episodes(init, people)
+        build_history([init, data_eng], log=self.log)
+        self.promo_clicks(campaign)
         if with_users:
             self.users(user_password)
         return reference
@@ -474,10 +479,37 @@ class DemoLoader:
                 "promo_code": "",
                 "starts_on": date(2019, 1, 1),
                 "ends_on": date(2019, 12, 31),
+                "booked_downloads": 6000,
+                "track_clicks": True,
+                "click_code": "linode-podcastinit",
             },
         )
         campaign.shows.set(shows)
         return campaign
+
+    def promo_clicks(self, campaign):
+        """Clicks on the Linode read's /go/ link over the demo history (once)."""
+        if campaign.clicks.exists():
+            return
+        rng = random.Random(HISTORY_SEED)
+        clicks = []
+        for offset in range(HISTORY_DAYS):
+            day = HISTORY_START + timedelta(days=offset)
+            for _ in range(rng.randrange(0, 6)):
+                is_bot = rng.random() < 0.1
+                clicks.append(
+                    PromoClick(
+                        occurred_at=datetime(day.year, day.month, day.day, tzinfo=UTC)
+                        + timedelta(seconds=rng.randrange(86400)),
+                        campaign=campaign,
+                        listener=fake_listener(rng.randrange(900)),
+                        agent_kind="bot" if is_bot else "browser",
+                        is_bot=is_bot,
+                        app="Googlebot" if is_bot else "",
+                    )
+                )
+        PromoClick.objects.bulk_create(clicks)
+        self.log(f"Added {len(clicks)} promo link clicks")
 
     def episode(self, show, slug, defaults, audio_seconds):
         episode = Episode.objects.filter(show=show, slug=slug).first()

@@ -701,10 +701,12 @@ class Team(models.Model):
     PRODUCER = "producer"
     EDITOR = "editor"
     NETWORK_ADMIN = "network_admin"
+    ANALYST = "analyst"
     ROLE_CHOICES = [
         (PRODUCER, "Producer: drafts and edits episodes, marks them ready for review"),
         (EDITOR, "Editor: also publishes, schedules and unpublishes"),
         (NETWORK_ADMIN, "Network admin: everything, including shows, teams, people and sponsors"),
+        (ANALYST, "Analyst: sees the shows' download figures and campaign reports, nothing else"),
     ]
 
     name = models.CharField(max_length=200, unique=True)
@@ -788,6 +790,7 @@ class ShowSlugHistory(models.Model):
         return self.old_slug
 
 
+from episodes.analytics.models import *  # noqa: E402, F401, F403 - measurement models
 from episodes.imports.models import ImportJob  # noqa: E402, F401
 from episodes.notify.models import Delivery, FeedState, WebhookEndpoint  # noqa: E402, F401
 

@@ -53,10 +53,19 @@ class PodcastAdminSite(admin.AdminSite):
     index_title = "Shows, episodes, people and sponsors"
     index_template = "admin/podcastcms_index.html"
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.extensions = []  # (urls(site) -> patterns, index_link(request) -> (title, url) or None)
+
+    def extend(self, urls, index_link=None):
+        """Add pages that belong to no model (e.g. the download dashboards) and an index link."""
+        self.extensions.append((urls, index_link))
+
     def get_urls(self):
         # Django's "view on site" shortcut redirects to any object's public URL for any
         # staff user; ours first looks the object up through its admin's scoped queryset.
-        urls = super().get_urls()
+        extra = [pattern for urls, _ in self.extensions for pattern in urls(self)]
+        urls = extra + super().get_urls()
         for index, pattern in enumerate(urls):
             if getattr(pattern, "name", None) == "view_on_site":
                 urls[index] = path(
@@ -82,10 +91,12 @@ class PodcastAdminSite(admin.AdminSite):
     def index(self, request, extra_context=None):
         from episodes.admin.home import home_sections
 
+        links = [link(request) for _, link in self.extensions if link is not None]
         extra_context = {
             **(extra_context or {}),
             "recent_actions": self.recent_actions(request),
             "home": home_sections(request),
+            "extension_links": [link for link in links if link],
         }
         return super().index(request, extra_context)
 

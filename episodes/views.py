@@ -24,6 +24,7 @@ from podcastcms.media import harden_upload_response
 from podcastcms.validators import sanitize_transcript_html
 from sponsors.models import SponsorRead
 
+from .analytics.recorder import count_response
 from .context_processors import network_for
 from .feeds.rss import TRANSCRIPT_EXTENSIONS
 from .models import Episode, Show, Transcript
@@ -160,21 +161,28 @@ def audio(request, episode_id, revision, extension):
 
     Answers HEAD with the real length and type, and single byte ranges with 206 (podcast apps
     seek and resume with them). With a remote storage the stored file's URL takes over.
+    Every GET is recorded for measurement (``episodes.analytics``), the redirect included.
     """
     if request.method not in ("GET", "HEAD"):
         return HttpResponseNotAllowed(["GET", "HEAD"])
     episode = get_object_or_404(Episode.objects.published(), pk=episode_id)
     if not episode.audio or episode.audio_revision != revision or episode.audio_extension != f".{extension}":
         raise Http404("No such audio file.")
-    return audio_file_response(request, episode)
+    return audio_file_response(request, episode, counted=True)
 
 
-def audio_file_response(request, episode):
+def audio_file_response(request, episode, counted=False):
     """The episode's uploaded audio: whole, a byte range (206), or its headers for HEAD."""
     try:
         path = episode.audio.path
     except NotImplementedError:
-        return redirect(episode.audio.url)
+        response = redirect(episode.audio.url)
+        if counted:
+            size = episode.audio_size or 0
+            byte_range = parse_byte_range(request.headers.get("Range", ""), size)
+            byte_range = None if byte_range is UNSATISFIABLE else byte_range
+            count_response(request, response, episode, byte_range, size, redirected=True)
+        return response
     try:
         size = os.path.getsize(path)
     except OSError:
@@ -200,6 +208,8 @@ def audio_file_response(request, episode):
         response.headers["Content-Range"] = f"bytes {start}-{end}/{size}"
     response.headers["Content-Length"] = str(length)
     response.headers["Accept-Ranges"] = "bytes"
+    if counted:
+        count_response(request, response, episode, byte_range, size)
     return harden_upload_response(response)
 
 

@@ -341,6 +341,17 @@ PODCASTCMS_OWN_ERROR_PAGES = env_flag("PODCASTCMS_OWN_ERROR_PAGES", default=True
 # How long a draft's preview link keeps working, in seconds (default: seven days).
 PODCASTCMS_PREVIEW_MAX_AGE = int(os.environ.get("PODCASTCMS_PREVIEW_MAX_AGE", str(7 * 24 * 3600)))
 
+# Download measurement (episodes.analytics). The OPAWG user-agent lists (v2) are read from this
+# directory, filled by `manage.py refresh_user_agents`; empty: the podcast-app-user-agents package.
+PODCASTCMS_USER_AGENT_LISTS = os.environ.get("PODCASTCMS_USER_AGENT_LISTS", "")
+# Proxies whose X-Forwarded-For is believed (addresses or networks); any other is ignored.
+PODCASTCMS_TRUSTED_PROXIES = env_list("PODCASTCMS_TRUSTED_PROXIES")
+# Raw events are written in batches of this many, or at least every this many seconds.
+PODCASTCMS_ANALYTICS_BATCH = int(os.environ.get("PODCASTCMS_ANALYTICS_BATCH", "200"))
+PODCASTCMS_ANALYTICS_FLUSH_SECONDS = int(os.environ.get("PODCASTCMS_ANALYTICS_FLUSH_SECONDS", "10"))
+# Days raw download events are kept (the rollups stay); 0 keeps them forever.
+PODCASTCMS_ANALYTICS_RETENTION_DAYS = int(os.environ.get("PODCASTCMS_ANALYTICS_RETENTION_DAYS", "400"))
+
 # No page of ours is framed, except the editor's upload answer (episodes.uploads, same
 # origin) and views decorated with xframe_options_exempt (framed from anywhere).
 X_FRAME_OPTIONS = "DENY"

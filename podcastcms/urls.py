@@ -22,6 +22,7 @@ urlpatterns = [
     path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
     path("robots.txt", TemplateView.as_view(template_name="robots.txt", content_type="text/plain")),
     path("people/", include("people.urls")),
+    path("", include("sponsors.urls")),
     path("", include("episodes.urls")),
 ]
 

@@ -1,7 +1,12 @@
+import secrets
+
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Case, Q, Value, When
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import slugify
 
 from podcastcms.fields import RichTextField
 from podcastcms.validators import validate_image_file
@@ -55,6 +60,22 @@ class Campaign(models.Model):
         blank=True,
         help_text="Episodes published after this day may not carry the read. Empty: no end yet.",
     )
+    booked_downloads = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text="Downloads the sponsor bought across all reads; the report compares delivery with it.",
+    )
+    track_clicks = models.BooleanField(
+        default=False,
+        help_text="Episode pages and feeds link the read to our /go/<code>/ redirect, which counts clicks.",
+    )
+    click_code = models.SlugField(
+        max_length=40,
+        unique=True,
+        null=True,
+        blank=True,
+        help_text="The <code> of the /go/<code>/ link; made from the campaign when left empty.",
+    )
 
     objects = CampaignQuerySet.as_manager()
 
@@ -73,6 +94,26 @@ class Campaign(models.Model):
     def clean(self):
         if self.ends_on and self.starts_on and self.ends_on < self.starts_on:
             raise ValidationError({"ends_on": "The campaign must end on or after its first day."})
+
+    def save(self, *args, **kwargs):
+        if self.track_clicks and not self.click_code:
+            self.click_code = self.unused_click_code()
+        super().save(*args, **kwargs)
+
+    def unused_click_code(self):
+        base = slugify(f"{self.sponsor.slug}-{self.name}")[:32].strip("-") or "campaign"
+        code, suffix = base, 1
+        while Campaign.objects.filter(click_code=code).exclude(pk=self.pk).exists():
+            suffix += 1
+            code = f"{base}-{suffix}"
+        return code
+
+    @property
+    def promo_link(self):
+        """Where reads send listeners: our counting redirect when the campaign tracks clicks."""
+        if self.track_clicks and self.click_code:
+            return settings.SITE_URL + reverse("sponsors:go", args=[self.click_code])
+        return self.promo_url
 
     def in_flight_on(self, day):
         return self.starts_on <= day and (self.ends_on is None or day <= self.ends_on)
@@ -138,3 +179,54 @@ class SponsorRead(models.Model):
         if not self.copy and self.campaign_id:
             self.copy = self.campaign.read_copy
         super().save(*args, **kwargs)
+
+
+class PromoClick(models.Model):
+    """One request of a campaign's /go/<code>/ link, hashed and classified like a download."""
+
+    occurred_at = models.DateTimeField()
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="clicks")
+    listener = models.CharField(max_length=32)
+    agent_kind = models.CharField(max_length=8)
+    is_bot = models.BooleanField(default=False)
+    app = models.CharField(max_length=80, blank=True)
+    referrer = models.CharField(max_length=300, blank=True)
+    referrer_app = models.CharField(max_length=80, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["campaign", "occurred_at"], name="promoclick_campaign_time")]
+
+    def __str__(self):
+        return f"click on {self.campaign_id} at {self.occurred_at:%Y-%m-%d %H:%M}"
+
+
+def new_link_key():
+    return secrets.token_urlsafe(16)
+
+
+class SponsorReportLink(models.Model):
+    """A read-only link to a campaign's report for the sponsor, without an account.
+
+    The URL carries a signed token naming this row and its key; it stops working at
+    ``expires_at`` or when revoked, and a changed token is refused.
+    """
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="report_links")
+    label = models.CharField(max_length=200, blank=True, help_text="Who it was sent to, for your records.")
+    key = models.CharField(max_length=32, default=new_link_key, editable=False, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(help_text="The link stops working at this time.")
+    revoked_at = models.DateTimeField(
+        null=True, blank=True, help_text="Set to revoke the link at once; it then answers “not found”."
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = "sponsor report link"
+
+    def __str__(self):
+        return self.label or f"Report link of {self.campaign}"
+
+    def is_valid(self, now=None):
+        now = now or timezone.now()
+        return self.revoked_at is None and now < self.expires_at

@@ -24,3 +24,14 @@ def progress_cache(settings, tmp_path):
             "LOCATION": str(tmp_path / "progress"),
         },
     }
+
+
+@pytest.fixture(autouse=True)
+def download_events_written_at_once(settings):
+    """Each enclosure request writes its raw event before the test looks (production batches them)."""
+    settings.PODCASTCMS_ANALYTICS_BATCH = 1
+    from episodes.analytics.recorder import buffer
+
+    buffer.events.clear()
+    yield
+    buffer.events.clear()

@@ -21,6 +21,8 @@ from episodes.admin.actions import (
 )
 from episodes.admin.calendar import calendar_urls
 from episodes.admin.uploads import AudioUploadWidget, staged_description, upload_urls
+from episodes.analytics.admin import analytics_urls
+from episodes.analytics.admin import index_link as analytics_index_link
 from episodes.audio_uploads import StagedAudio
 from episodes.feeds.lint import feed_check as lint_feed_check
 from episodes.feeds.lint import lint_episode, lint_show
@@ -731,3 +733,5 @@ class NotificationSettingsAdmin(admin.ModelAdmin):
 
 from episodes.api import admin as api_admin  # noqa: E402, F401  (API tokens)
 from episodes.notify import admin as notify_admin  # noqa: E402, F401 - deliveries, webhooks, tasks
+
+admin.site.extend(analytics_urls, analytics_index_link)

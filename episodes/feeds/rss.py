@@ -367,7 +367,7 @@ def read_text(data, campaign_id, copy):
         text = html_to_text(copy or campaign.read_copy)
         if campaign.promo_code and campaign.promo_code not in text:
             text = f"{text} Promo code: {campaign.promo_code}."
-        data._read_texts[key] = (clean_text(f"{campaign.sponsor.name}: {text}"), campaign.promo_url)
+        data._read_texts[key] = (clean_text(f"{campaign.sponsor.name}: {text}"), campaign.promo_link)
     return data._read_texts[key]
 
 

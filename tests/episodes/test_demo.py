@@ -68,3 +68,52 @@ def test_loaddemo_twice_creates_and_changes_nothing():
 
     assert row_counts() == counts
     assert dict(Episode.objects.values_list("pk", "updated_at")) == stamps
+
+
+def test_loaddemo_adds_a_90_day_history_whose_figures_show_on_the_campaign_report():
+    from episodes.analytics.models import DownloadEvent, EpisodeDay, RollupRun
+    from sponsors.models import Campaign
+    from sponsors.reports import campaign_report
+
+    call_command("loaddemo", stdout=io.StringIO())
+
+    events = DownloadEvent.objects.all()
+    assert events.filter(is_bot=True).exists()
+    assert events.filter(range_start=0, range_end=1).exists()  # Apple's probes
+    days = sorted(set(EpisodeDay.objects.values_list("day", flat=True)))
+    assert (str(days[0]), len(days)) == ("2019-02-24", 90)
+    assert RollupRun.objects.count() == 90
+    report = campaign_report(Campaign.objects.get(sponsor__slug="linode"))
+    assert report.booked == 6000
+    assert report.delivered == sum(EpisodeDay.objects.values_list("downloads", flat=True))
+    assert report.delivered > 1000
+    assert report.clicks > 50
+
+
+def test_demo_history_is_the_same_every_time_and_loads_without_the_opawg_lists(settings, tmp_path):
+    from episodes.analytics.demo import build_history
+    from episodes.analytics.models import Breakdown, DownloadEvent, EpisodeDay, RollupRun, ShowBreakdown
+
+    call_command("loaddemo", stdout=io.StringIO())
+    shows = Show.objects.filter(slug__in=["podcast-init", "data-engineering-podcast"])
+    first = sorted(EpisodeDay.objects.values_list("day", "episode__slug", "downloads"))
+    checksums = sorted(RollupRun.objects.values_list("day", "checksum"))
+    assert build_history(shows, log=lambda message: None) == 0  # there already: nothing added
+
+    def wipe():
+        for model in (DownloadEvent, EpisodeDay, Breakdown, ShowBreakdown, RollupRun):
+            model.objects.all().delete()
+
+    wipe()
+    build_history(shows, log=lambda message: None)
+    assert sorted(EpisodeDay.objects.values_list("day", "episode__slug", "downloads")) == first
+    assert sorted(RollupRun.objects.values_list("day", "checksum")) == checksums
+
+    wipe()
+    settings.PODCASTCMS_USER_AGENT_LISTS = ""
+    settings.BASE_DIR = tmp_path / "elsewhere" / "project"
+    messages = []
+    assert build_history(shows, log=messages.append) > 1000
+    assert messages[-1].endswith(
+        "made from a small built-in set (the OPAWG lists are not beside the project)"
+    )

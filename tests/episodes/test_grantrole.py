@@ -75,7 +75,10 @@ def test_grantrole_on_all_shows(alice, args):
     [
         (("nobody", "alpha", "editor"), "No user named “nobody”."),
         (("alice", "nowhere", "editor"), "No show with the slug “nowhere”."),
-        (("alice", "alpha", "boss"), "Unknown role “boss”; choose one of: producer, editor, network_admin."),
+        (
+            ("alice", "alpha", "boss"),
+            "Unknown role “boss”; choose one of: producer, editor, network_admin, analyst.",
+        ),
     ],
 )
 def test_grantrole_errors_name_what_is_unknown(alice, args, message):

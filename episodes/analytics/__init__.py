@@ -1,0 +1,1 @@
+"""Download measurement: raw events, the counting rules, daily rollups and the dashboards."""
