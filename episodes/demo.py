@@ -20,7 +20,7 @@ from podcastcms.sanitize import sanitize_html
 from sponsors.models import Campaign, Sponsor, SponsorRead
 
 from .audio import tone_mp3
-from .models import Announcement, Episode, EpisodeLink, Network, Show, Team
+from .models import Announcement, Episode, EpisodeLink, FundingLink, Network, Show, Team
 
 REFERENCE_DURATION = 42 * 60 + 12  # "42 mins 12 secs"
 
@@ -59,8 +59,6 @@ PODCAST_INIT = {
     "music_credit": "Requiem for a Fish The Freak Fandango Orchestra",
     "music_license": "CC BY-SA",
     "music_license_url": "https://creativecommons.org/licenses/by-sa/3.0/",
-    "funding_url": "https://www.podcastinit.com/support",
-    "funding_text": "Support the show",
     "is_public": True,
 }
 
@@ -383,6 +381,12 @@ class DemoLoader:
 
     def show(self, slug, data, colour):
         show, created = upsert(Show, {"slug": slug}, data)
+        if slug == "podcast-init":
+            upsert(
+                FundingLink,
+                {"show": show, "order": 0},
+                {"url": "https://www.podcastinit.com/support", "text": "Support the show"},
+            )
         if not show.artwork:
             show.artwork.save(f"{slug}.png", ContentFile(artwork_png(data["title"], colour)))
         self.log(f"{'Created' if created else 'Checked'} show {show.title}")

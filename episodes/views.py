@@ -214,7 +214,10 @@ def chapters_document(request, episode_id):
     episode = get_object_or_404(Episode.objects.published(), pk=episode_id)
     chapters = []
     for chapter in episode.chapters.order_by("start_time", "pk"):
-        entry = {"startTime": chapter.start_time, "title": chapter.title}
+        start = chapter.start_time
+        entry = {"startTime": int(start) if start == int(start) else float(start), "title": chapter.title}
+        if chapter.image:
+            entry["img"] = chapter.image
         if chapter.url:
             entry["url"] = chapter.url
         chapters.append(entry)

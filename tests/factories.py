@@ -1,6 +1,7 @@
 """Small builders for test data: real rows in the real database, real files."""
 
 import io
+import os
 from datetime import timedelta
 from itertools import count
 from pathlib import Path
@@ -150,7 +151,10 @@ def team_member(role, *shows, all_shows=False, username=None, password="pw-for-t
 
 
 # Real feeds of other shows, kept beside the project (not in it) for import tests.
-SHARED_FEEDS = Path(__file__).resolve().parent.parent.parent / "shared" / "feeds"
+# SHARED_DIR names another place for that folder (a checkout elsewhere).
+SHARED_FEEDS = (
+    Path(os.environ.get("SHARED_DIR") or Path(__file__).resolve().parent.parent.parent / "shared") / "feeds"
+)
 
 
 def shared_feed(name):

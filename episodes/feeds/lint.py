@@ -163,7 +163,6 @@ def lint_show(show, episodes=True):
         ("The copyright", show.copyright),
     ):
         findings += check_length(value, label)
-    findings += check_length(show.funding_text, "The funding text", MAX_FUNDING_CHARS)
     if show.artwork or not show.artwork_url:
         findings += check_artwork(show.artwork, "The show artwork")
     else:

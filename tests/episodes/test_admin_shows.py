@@ -43,8 +43,6 @@ def show_form(**changes):
         "music_license": "CC BY-SA",
         "music_license_url": "",
         "podcast_locked": "on",
-        "funding_url": "",
-        "funding_text": "",
         "new_feed_url": "",
         "medium": "podcast",
         "license": "",
