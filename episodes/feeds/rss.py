@@ -711,6 +711,7 @@ class ShowFeed(Feed):
         self.network = Network.load()
         self.data = FeedData(self.episodes(show), self.now)
         feed = super().get_feed(show, request)
+        feed.feed["language"] = self.language  # none when the show has none, not the site's
         episodes = list(self.episodes(show))
         for episode in episodes:
             episode.show = show

@@ -100,7 +100,8 @@ class PodcastNamespace:
         key = f"podcast_{name}"
         text = self.pop(key) or ""
         context = self._get_context()
-        element = {**attrs, "value": text.strip() if isinstance(text, str) else ""}
+        # The text is "value", unless the element has a value attribute (podcast:integrity).
+        element = {"value": text.strip() if isinstance(text, str) else "", **attrs}
         alternates = self.__dict__.get("_alternate_stack")
         if name in ALTERNATE_CHILDREN and alternates:
             alternates[-1].setdefault(ALTERNATE_CHILDREN[name], []).append(element)

@@ -455,7 +455,7 @@ class FeedImporter:
             if (slug, role) in seen:
                 continue
             seen.add((slug, role))
-            wanted.append((name, slug, role, _valid_url(element.get("href"))))
+            wanted.append((name, slug, role, self.own_address(_valid_url(element.get("href")))))
         return wanted
 
     def people_for(self, wanted_lists):

@@ -415,7 +415,7 @@ def test_podcast_guid_of_the_feed_goes_to_an_empty_show_but_not_to_one_with_epis
 
 
 @pytest.mark.django_db
-def test_items_without_people_credit_the_channel_people():
+def test_items_without_people_keep_none_and_the_channel_people_host_the_show():
     feed = rss_document(
         rss_item("With a guest", guid="h-1", audio_url="https://cdn.example.com/1.mp3").replace(
             "</item>", '<podcast:person role="guest">Ada Lovelace</podcast:person></item>'
@@ -431,7 +431,6 @@ def test_items_without_people_credit_the_channel_people():
         Credit.objects.order_by("episode__guid").values_list("episode__guid", "person__name", "role")
     ) == [
         ("h-1", "Ada Lovelace", "guest"),
-        ("h-2", "Grace Hopper", "host"),
     ]
 
 

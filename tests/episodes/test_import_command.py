@@ -56,6 +56,7 @@ def test_importfeed_from_a_file_prints_progress_and_summary(tmp_path):
         "[3/3] created: Second steps",
         "Show “Command Line Show” (command-line-show): created.",
         "Skipped “No audio here”: no enclosure (audio URL)",
+        "Warning: The feed has no Apple category; choose one before the show goes public.",
         "Warning: The show was created as not public: check it, then make it public.",
         "Episodes: 2 created, 0 updated, 0 unchanged, 1 skipped.",
     ]
