@@ -7,8 +7,8 @@ from django.shortcuts import render
 from django.urls import NoReverseMatch, path, reverse
 
 from episodes.access import is_network_admin
-from episodes.imports.feedreader import MAX_FEED_BYTES, FeedImportError, read_source
-from episodes.imports.importer import import_feed
+from episodes.imports.feedreader import MAX_FEED_BYTES, FeedImportError
+from episodes.imports.paging import import_source
 from episodes.models import Show
 
 
@@ -50,10 +50,11 @@ class ImportFeedForm(forms.Form):
         return cleaned
 
     def feed_bytes(self):
+        """The uploaded file's bytes, or None: a URL is read (page by page) by import_source."""
         upload = self.cleaned_data.get("feed_file")
         if upload:
             return b"".join(upload.chunks())
-        return read_source(self.cleaned_data["feed_url"], public_only=True)
+        return None
 
 
 def import_feed_view(request):
@@ -66,11 +67,12 @@ def import_feed_view(request):
     if form.is_bound and form.is_valid():
         try:
             show = form.cleaned_data["show"]
-            result = import_feed(
-                form.feed_bytes(),
+            result = import_source(
+                form.cleaned_data.get("feed_url") or "",
+                data=form.feed_bytes(),
                 show_slug=show.slug if show else None,
                 allow_locked=form.cleaned_data["allow_locked"],
-                source_url=form.cleaned_data.get("feed_url") or "",
+                public_only=True,
                 progress=lambda index, total, outcome, title: item_log.append(
                     (f"{index}/{total}", outcome, title)
                 ),

@@ -164,6 +164,7 @@ class ImportResult:
     unchanged: list = field(default_factory=list)
     skipped: list = field(default_factory=list)  # (title or guid, reason)
     warnings: list = field(default_factory=list)
+    pages: list = field(default_factory=list)  # paging.Page for every document read
 
     @property
     def counts(self):
@@ -176,10 +177,14 @@ class ImportResult:
 
     def summary(self):
         counts = self.counts
-        return (
+        text = (
             f"{counts['created']} created, {counts['updated']} updated, "
             f"{counts['unchanged']} unchanged, {counts['skipped']} skipped"
         )
+        if len(self.pages) > 1:
+            read = sum(1 for page in self.pages if not page.problem)
+            text += f", from {read} page{'s' * (read != 1)}"
+        return text
 
 
 class SkipItem(Exception):
@@ -366,8 +371,10 @@ class FeedImporter:
             if show:
                 return show
         # Otherwise the show that already holds at least half of this feed's episodes.
+        # (by guid, or by enclosure URL where the guids changed).
+        audio_urls = getattr(self, "audio_urls", [])
         owners = (
-            Episode.objects.filter(guid__in=guids)
+            Episode.objects.filter(Q(guid__in=guids) | Q(external_audio_url__in=audio_urls))
             .values("show_id")
             .annotate(held=Count("pk"))
             .order_by("-held", "show_id")
@@ -597,6 +604,12 @@ class FeedImporter:
         self.self_url = next(
             (link.get("href") for link in channel.get("links") or [] if link.get("rel") == "self"), ""
         )
+        self.audio_urls = [
+            (enclosure.get("href") or "").strip()
+            for entry in parsed.entries
+            for enclosure in entry.get("enclosures") or []
+            if enclosure.get("href")
+        ]
         generator = (channel.get("generator") or "").strip()
         self.ours = generator == FEED_GENERATOR
         if self.ours and self.self_url:

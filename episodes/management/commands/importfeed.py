@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from episodes.imports.feedreader import FeedImportError, read_source
-from episodes.imports.importer import import_feed
+from episodes.imports.feedreader import FeedImportError
+from episodes.imports.paging import MAX_PAGES, import_source
 
 
 class Command(BaseCommand):
@@ -20,19 +20,29 @@ class Command(BaseCommand):
             action="store_true",
             help="Import a feed marked podcast:locked yes: confirm that you own it.",
         )
+        parser.add_argument(
+            "--max-pages",
+            type=int,
+            default=MAX_PAGES,
+            help=f"Follow at most this many RFC 5005 pages (atom:link rel=next); default {MAX_PAGES}.",
+        )
 
-    def handle(self, source, show_slug=None, allow_locked=False, **options):
+    def handle(self, source, show_slug=None, allow_locked=False, max_pages=MAX_PAGES, **options):
         def progress(index, total, outcome, title):
             self.stdout.write(f"[{index}/{total}] {outcome}: {title}")
 
+        def on_page(page):
+            if page.number > 1 or page.problem:
+                self.stdout.write(str(page))
+
         try:
-            data = read_source(source)
-            result = import_feed(
-                data,
+            result = import_source(
+                source,
                 show_slug=show_slug,
                 allow_locked=allow_locked,
-                source_url=source if source.startswith(("http://", "https://")) else "",
                 progress=progress,
+                on_page=on_page,
+                max_pages=max_pages,
             )
         except FeedImportError as exc:
             raise CommandError(f"{exc} Nothing was imported.") from None
