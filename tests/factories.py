@@ -224,3 +224,27 @@ def make_user(username=None, *, role=None, shows=(), all_shows=False, password="
         team.shows.set(shows)
         team.members.add(user)
     return user
+
+
+# The inline prefixes of the feed tags (episodes.admin.feed_tags), for admin form posts.
+SHOW_TAG_PREFIXES = [
+    "funding_links",
+    "locations",
+    "txt_records",
+    "images",
+    "trailers",
+    "platform_blocks",
+    "live_items",
+]
+EPISODE_TAG_PREFIXES = [
+    "funding_links",
+    "locations",
+    "txt_records",
+    "images",
+    "social_interacts",
+    "alternate_enclosures",
+]
+
+
+def empty_inlines(prefixes):
+    return {key: 0 for prefix in prefixes for key in (f"{prefix}-TOTAL_FORMS", f"{prefix}-INITIAL_FORMS")}

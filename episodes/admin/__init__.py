@@ -4,6 +4,7 @@ from django.utils import timezone
 
 from episodes import services
 from episodes.access import can, is_network_admin
+from episodes.admin import feed_tags
 from episodes.admin.actions import (
     WORKFLOW_ACTIONS,
     EpisodeSlugHistoryInline,
@@ -82,7 +83,7 @@ class SponsorReadInline(ShowScopedInline, admin.StackedInline):
 class ChapterInline(ShowScopedInline, admin.TabularInline):
     model = Chapter
     extra = 0
-    fields = ["start_time", "title", "url"]
+    fields = ["start_time", "title", "url", "image"]
 
 
 class TranscriptInline(ShowScopedInline, admin.TabularInline):
@@ -219,6 +220,7 @@ class EpisodeAdmin(FeedCheckField, ShowScopedAdmin, admin.ModelAdmin):
         ChapterInline,
         TranscriptInline,
         SoundbiteInline,
+        *feed_tags.EPISODE_INLINES,
         PublicationRecordInline,
         EpisodeSlugHistoryInline,
     ]
@@ -353,7 +355,7 @@ class ShowAdmin(FeedCheckField, ShowScopedAdmin, admin.ModelAdmin):
             },
         ),
     ]
-    inlines = [ShowHostInline, AnnouncementInline]
+    inlines = [ShowHostInline, AnnouncementInline, *feed_tags.SHOW_INLINES]
     view_on_site = True
 
     def has_add_permission(self, request):

@@ -176,12 +176,13 @@ def lint_show(show, episodes=True):
     if not show.language.strip():
         findings.append(Finding(ERROR, "The language is missing (e.g. en-us)."))
     if not show.owner_email:
+        # A warning: Apple no longer requires it (2023); directories still verify through it.
         if show.podcast_locked:
             findings.append(
                 Finding(
-                    ERROR,
-                    "The owner e-mail is missing: podcast:locked needs it, and directories send "
-                    "their verification mail there.",
+                    WARNING,
+                    "The owner e-mail is missing: podcast:locked names it as the owner, and "
+                    "directories send their verification mail there.",
                 )
             )
         else:
@@ -198,12 +199,90 @@ def lint_show(show, episodes=True):
                 "confirm it to redirect the old URL.",
             )
         )
+    findings += lint_show_tags(show)
     if show.license and not show.license_url and " " in show.license:
         findings.append(Finding(ERROR, "A custom license needs the URL of its text (podcast:license)."))
     if episodes:
         for episode in show.episodes.exclude(status="draft").order_by("published_at", "pk"):
             episode.show = show
             findings += lint_episode(episode)
+    return findings
+
+
+SOCIAL_PROTOCOLS = {
+    "disabled",
+    "activitypub",
+    "twitter",
+    "lightning",
+    "atproto",
+    "bluesky",
+    "nostr",
+    "matrix",
+    "xmpp",
+}
+TXT_MAX = 4000
+LOCATION_MAX = 128
+
+
+def lint_tag_rows(funding, locations, txts, images, subject=""):
+    """Rules shared by the channel's and the items' podcast:funding, location, txt and image."""
+    findings = []
+
+    def add(severity, message):
+        findings.append(Finding(severity, message, subject))
+
+    for link in funding:
+        if len(link.text) > MAX_FUNDING_CHARS:
+            add(ERROR, f"The funding text “{link.text[:40]}…” is over {MAX_FUNDING_CHARS} characters.")
+        if not link.text:
+            add(WARNING, f"The funding link {link.url} has no text; apps show it as a bare URL.")
+    for location in locations:
+        if len(location.name) > LOCATION_MAX:
+            add(ERROR, f"The location name is over {LOCATION_MAX} characters.")
+        if location.geo and not location.geo.startswith("geo:"):
+            add(ERROR, f"The location geo “{location.geo}” is not a geo: URI.")
+        if not (location.geo or location.osm):
+            add(WARNING, f"The location “{location.name}” has neither geo nor osm; apps cannot place it.")
+    for record in txts:
+        if len(record.value) > TXT_MAX:
+            add(ERROR, f"A podcast:txt is over {TXT_MAX} characters.")
+    for image in images:
+        if image.mime_type and not image.mime_type.startswith("image/"):
+            add(ERROR, f"The podcast:image {image.href} has the type {image.mime_type}, not an image type.")
+    return findings
+
+
+def lint_show_tags(show):
+    from episodes.models import FundingLink, Location, PodcastImage, TxtRecord
+
+    findings = lint_tag_rows(
+        FundingLink.objects.filter(show=show),
+        Location.objects.filter(show=show),
+        TxtRecord.objects.filter(show=show),
+        PodcastImage.objects.filter(show=show),
+    )
+    if show.podcast_locked and not show.owner_email:
+        pass  # reported with the owner e-mail above
+    for trailer in show.trailers.all():
+        if not trailer.mime_type:
+            findings.append(Finding(WARNING, f"The trailer “{trailer.title}” has no type."))
+        if not trailer.length:
+            findings.append(Finding(WARNING, f"The trailer “{trailer.title}” has no length in bytes."))
+    if show.update_frequency_rrule and not show.update_frequency_rrule.upper().startswith("FREQ="):
+        findings.append(
+            Finding(ERROR, "The update frequency rule must be an RFC 5545 rule starting with FREQ=.")
+        )
+    if show.update_frequency_rrule and not show.update_frequency:
+        findings.append(Finding(ERROR, "podcast:updateFrequency needs its text (e.g. “Weekly”)."))
+    blocks = list(show.platform_blocks.all())
+    if any(block.blocked and not block.platform for block in blocks) and not show.itunes_block:
+        findings.append(
+            Finding(
+                WARNING, "podcast:block yes hides the show from every platform; Apple reads itunes:block."
+            )
+        )
+    if len({block.platform for block in blocks}) != len(blocks):
+        findings.append(Finding(ERROR, "podcast:block names the same platform twice."))
     return findings
 
 
@@ -234,11 +313,44 @@ def lint_episode(episode):
     findings.extend(Finding(f.severity, f.message, subject) for f in lint_enclosure(episode))
     if episode.artwork_url and not episode.artwork:
         add(WARNING, HOSTED_ARTWORK_UNCHECKED.format(label="The episode artwork"))
+    if episode.pk:
+        findings += lint_episode_tags(episode, subject)
     if episode.artwork:
         findings.extend(
             Finding(f.severity, f.message, subject)
             for f in check_artwork(episode.artwork, "The episode artwork")
         )
+    return findings
+
+
+def lint_episode_tags(episode, subject):
+    from episodes.models import FundingLink, Location, PodcastImage, TxtRecord
+
+    findings = lint_tag_rows(
+        FundingLink.objects.filter(episode=episode),
+        Location.objects.filter(episode=episode),
+        TxtRecord.objects.filter(episode=episode),
+        PodcastImage.objects.filter(episode=episode),
+        subject,
+    )
+    for social in episode.social_interacts.all():
+        if social.protocol not in SOCIAL_PROTOCOLS:
+            findings.append(
+                Finding(WARNING, f"socialInteract protocol “{social.protocol}” is not a known one.", subject)
+            )
+        if social.protocol != "disabled" and not social.uri:
+            findings.append(Finding(ERROR, "A podcast:socialInteract needs the uri of the post.", subject))
+    for alternate in episode.alternate_enclosures.all():
+        label = f"The alternate enclosure “{alternate}”"
+        if not alternate.mime_type:
+            findings.append(Finding(ERROR, f"{label} has no type.", subject))
+        if not (alternate.file or alternate.sources):
+            findings.append(Finding(ERROR, f"{label} has no podcast:source.", subject))
+        if not alternate.length:
+            findings.append(Finding(WARNING, f"{label} has no length in bytes.", subject))
+    defaults = sum(alternate.default for alternate in episode.alternate_enclosures.all())
+    if defaults > 1:
+        findings.append(Finding(ERROR, "More than one alternate enclosure is marked default.", subject))
     return findings
 
 

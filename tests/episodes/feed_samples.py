@@ -125,7 +125,8 @@ FULL_2026 = feed(
     "</podcast:location>"
     '<podcast:txt purpose="verify">S6lpp-7ZCn8-dZfGc-OoyaG</podcast:txt>'
     '<podcast:txt purpose="applepodcastsverify">d66ad670-0a52-11ef-8d60-5da3a5e7bc5b</podcast:txt>'
-    '<podcast:updateFrequency rrule="FREQ=WEEKLY" dtstart="2023-04-01T12:00:00+00:00">Weekly</podcast:updateFrequency>'
+    '<podcast:updateFrequency rrule="FREQ=WEEKLY" dtstart="2023-04-01T12:00:00+00:00">Weekly'
+    "</podcast:updateFrequency>"
     '<podcast:image href="https://example.com/banner.jpg" alt="A banner" aspect-ratio="16/9" width="1920" '
     'height="1080" type="image/jpeg" purpose="banner"/>'
     "<podcast:block>no</podcast:block>"
@@ -148,7 +149,8 @@ FULL_2026 = feed(
         'title="Opus" codecs="opus" default="true">'
         '<podcast:source uri="https://cdn.example.com/ep1.opus"/>'
         '<podcast:source uri="ipfs://QmdwGq" contentType="audio/opus"/>'
-        '<podcast:integrity type="sri" value="sha384-ExVqijgYHm15PqQqdXfW95x+Rs6C+d6E/ICxyQOeFevnxNLR/wtJNrNYTjIysUBo"/>'
+        '<podcast:integrity type="sri" '
+        'value="sha384-ExVqijgYHm15PqQqdXfW95x+Rs6C+d6E/ICxyQOeFevnxNLR/wtJNrNYTjIysUBo"/>'
         "</podcast:alternateEnclosure>"
         '<podcast:person role="guest" href="https://gus.example.com">Gus Guest</podcast:person>'
         '<podcast:person role="host" href="https://ann.example.com">Ann Host</podcast:person>'

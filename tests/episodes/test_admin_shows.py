@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from episodes.models import Announcement, Episode, Show, Team
 from people.models import ShowHost
-from tests.factories import make_episode, make_person, make_show, make_user
+from tests.factories import SHOW_TAG_PREFIXES, empty_inlines, make_episode, make_person, make_show, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -52,6 +52,7 @@ def show_form(**changes):
         "hosts-INITIAL_FORMS": 0,
         "announcements-TOTAL_FORMS": 0,
         "announcements-INITIAL_FORMS": 0,
+        **empty_inlines(SHOW_TAG_PREFIXES),
     }
     data.update(changes)
     return data

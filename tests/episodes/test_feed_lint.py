@@ -82,15 +82,16 @@ def test_description_over_4000_bytes_is_an_error():
     assert messages(lint_show(show)) == [(ERROR, "The description is 4002 bytes; at most 4000 are allowed.")]
 
 
-def test_missing_owner_email_is_an_error_when_locked_and_a_warning_otherwise():
+def test_missing_owner_email_is_a_warning_locked_or_not():
+    # Apple dropped the requirement in 2023; directories still verify ownership through it.
     locked = clean_show(owner_email="", podcast_locked=True)
     unlocked = clean_show(owner_email="", podcast_locked=False)
 
     assert messages(lint_show(locked)) == [
         (
-            ERROR,
-            "The owner e-mail is missing: podcast:locked needs it, and directories send their "
-            "verification mail there.",
+            WARNING,
+            "The owner e-mail is missing: podcast:locked names it as the owner, and directories "
+            "send their verification mail there.",
         )
     ]
     assert messages(lint_show(unlocked)) == [
@@ -197,10 +198,10 @@ def test_lintfeeds_exits_1_and_prints_findings_when_a_show_has_errors():
     assert raised.value.returncode == 1
     assert str(raised.value) == "Feed errors in broken."
     assert out.getvalue().splitlines() == [
-        "broken: 2 errors, 0 warnings",
+        "broken: 1 error, 1 warning",
         "  ERROR   The show artwork is missing; Apple requires square artwork of 1400–3000 px.",
-        "  ERROR   The owner e-mail is missing: podcast:locked needs it, and directories send their "
-        "verification mail there.",
+        "  WARNING The owner e-mail is missing: podcast:locked names it as the owner, and "
+        "directories send their verification mail there.",
         "fine: 0 errors, 0 warnings",
     ]
 
@@ -227,7 +228,7 @@ def test_feed_check_renders_findings_for_the_admin():
     episode_html = feed_check(episode)
 
     # The show's check covers its episodes too.
-    assert "2 errors, 1 warning" in show_html
+    assert "1 error, 2 warnings" in show_html
     assert "The show artwork is missing" in show_html
     assert "0 errors, 1 warning" in episode_html
     assert "The title contains an episode number" in episode_html
@@ -243,3 +244,29 @@ class FeedCheckAdmin(ModelAdmin):
     @display(description="Feed check")
     def feed_check(self, obj):
         return feed_check(obj)
+
+
+def test_rules_for_the_2026_tags_report_what_directories_would_refuse():
+    from episodes.models import AlternateEnclosure, FundingLink, Location, SocialInteract
+
+    show = clean_show(update_frequency_rrule="WEEKLY")
+    FundingLink.objects.create(show=show, url="https://example.com/d", text="x" * 129)
+    Location.objects.create(show=show, name="Austin", geo="30.2,97.7")
+    episode = make_episode(show, duration=60, audio_size=10, summary="A summary.")
+    SocialInteract.objects.create(episode=episode, protocol="activitypub")
+    AlternateEnclosure.objects.create(
+        episode=episode, mime_type="audio/opus", sources=[{"uri": "https://x/1"}], default=True
+    )
+    AlternateEnclosure.objects.create(
+        episode=episode, mime_type="audio/aac", sources=[{"uri": "https://x/2"}], default=True
+    )
+
+    found = {f.message for f in lint_show(show)}
+
+    assert "The funding text “xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx…” is over 128 characters." in found
+    assert "The location geo “30.2,97.7” is not a geo: URI." in found
+    assert "The update frequency rule must be an RFC 5545 rule starting with FREQ=." in found
+    assert "podcast:updateFrequency needs its text (e.g. “Weekly”)." in found
+    assert "A podcast:socialInteract needs the uri of the post." in found
+    assert "More than one alternate enclosure is marked default." in found
+    assert "The alternate enclosure “audio/opus” has no length in bytes." in found

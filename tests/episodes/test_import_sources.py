@@ -317,6 +317,6 @@ def test_a_paged_feed_given_as_a_file_says_how_to_read_every_page(tmp_path):
     result = import_source(str(tmp_path / "feed.xml"))
 
     assert (
-        "The feed is paged (its next page is https://x.example/p2); import it from its URL to read every page."
-        in (result.warnings)
+        "The feed is paged (its next page is https://x.example/p2); import it from its URL to read "
+        "every page." in result.warnings
     )
