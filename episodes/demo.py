@@ -366,8 +366,12 @@ class DemoLoader:
     def network(self):
         network = Network.objects.order_by("pk").first()
         if network is None:
-            return Network.objects.create(**NETWORK)
-        return upsert(Network, {"pk": network.pk}, NETWORK)[0]
+            network = Network.objects.create(**NETWORK)
+        else:
+            network = upsert(Network, {"pk": network.pk}, NETWORK)[0]
+        if not network.artwork:
+            network.artwork.save("network.png", ContentFile(artwork_png(NETWORK["name"], (90, 60, 120))))
+        return network
 
     def person(self, slug, data):
         person, created = upsert(

@@ -64,6 +64,12 @@ class Network(models.Model):
     website = models.URLField(blank=True)
     owner_name = models.CharField(max_length=200, blank=True)
     owner_email = models.EmailField(blank=True)
+    artwork = models.ImageField(
+        upload_to="network/artwork/",
+        blank=True,
+        validators=[validate_image_file],
+        help_text="Square JPEG or PNG, 1400–3000 px: the artwork of the network's own feeds.",
+    )
     podcast_guid = models.UUIDField(
         null=True,
         blank=True,
@@ -91,6 +97,10 @@ class Network(models.Model):
         """The network's podcast:guid: the stored one, or the one its publisher feed URL gives."""
         publisher_feed_url = settings.SITE_URL + reverse("episodes:publisher-feed")
         return self.podcast_guid or podcast_guid_for_url(publisher_feed_url)
+
+    def network_feed_guid(self):
+        """podcast:guid of the network-wide episode feed, derived from its URL like a show's."""
+        return podcast_guid_for_url(settings.SITE_URL + reverse("episodes:network-feed"))
 
     @classmethod
     def load(cls):

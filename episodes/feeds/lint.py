@@ -427,3 +427,120 @@ def feed_check(obj):
 
 
 feed_check.short_description = "Feed check"
+
+
+# --- the served document ------------------------------------------------------------------------
+
+ITUNES = "{http://www.itunes.com/dtds/podcast-1.0.dtd}"
+PODCAST = "{https://podcastindex.org/namespace/1.0}"
+ATOM = "{http://www.w3.org/2005/Atom}"
+_RFC2822 = re.compile(
+    r"^[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} ([+-]\d{4}|GMT|UTC|[A-Z]{3})$"
+)
+
+
+def lint_feed_document(data):
+    """Findings for a feed document as directories read it (any feed we serve: a show's, the
+    network's, the publisher feed). Checks what a model-level lint cannot: the XML itself."""
+    import xml.etree.ElementTree as ET
+
+    try:
+        root = ET.fromstring(data)
+    except ET.ParseError as exc:
+        return [Finding(ERROR, f"The feed is not well-formed XML ({exc}).")]
+    channel = root.find("channel")
+    if root.tag != "rss" or channel is None:
+        return [Finding(ERROR, "The document is not RSS 2.0 (no rss/channel).")]
+    findings = []
+
+    def add(severity, message, subject=""):
+        findings.append(Finding(severity, message, subject))
+
+    def text(element, name):
+        return (element.findtext(name) or "").strip()
+
+    medium = text(channel, f"{PODCAST}medium") or "podcast"
+    for name in ("title", "description", "link"):
+        if not text(channel, name):
+            add(ERROR, f"The channel has no {name}.")
+    if utf8_size(text(channel, "description")) > MAX_DESCRIPTION_BYTES:
+        add(ERROR, f"The channel description is over {MAX_DESCRIPTION_BYTES} bytes.")
+    if not text(channel, "language"):
+        add(ERROR, "The channel has no language.")
+    self_links = [link for link in channel.findall(f"{ATOM}link") if link.get("rel") == "self"]
+    if not self_links:
+        add(ERROR, 'The channel has no atom:link rel="self".')
+    if not text(channel, f"{PODCAST}guid"):
+        add(ERROR, "The channel has no podcast:guid.")
+    image = channel.find(f"{ITUNES}image")
+    if image is None or not (image.get("href") or "").strip():
+        add(ERROR, "The channel has no itunes:image.")
+    categories = channel.findall(f"{ITUNES}category")
+    if not categories:
+        add(ERROR, "The channel has no itunes:category.")
+    for category in categories:
+        name = category.get("text", "")
+        if name not in APPLE_CATEGORIES:
+            add(ERROR, f"“{name}” is not one of Apple's categories.")
+        for sub in category.findall(f"{ITUNES}category"):
+            if sub.get("text") not in APPLE_CATEGORIES.get(name, ()):
+                add(ERROR, f"“{sub.get('text')}” is not a subcategory of {name}.")
+    explicit = text(channel, f"{ITUNES}explicit")
+    if explicit not in ("true", "false"):
+        add(ERROR, f"The channel's itunes:explicit is “{explicit}”; Apple wants true or false.")
+    owner = channel.find(f"{ITUNES}owner")
+    if owner is None or not text(owner, f"{ITUNES}email"):
+        add(WARNING, "The channel has no itunes:owner e-mail; directories use it to verify ownership.")
+    locked = channel.find(f"{PODCAST}locked")
+    if locked is not None and (locked.text or "").strip() not in ("yes", "no"):
+        add(ERROR, "podcast:locked must be yes or no.")
+    for funding in channel.findall(f"{PODCAST}funding"):
+        if len((funding.text or "").strip()) > MAX_FUNDING_CHARS:
+            add(ERROR, f"A podcast:funding text is over {MAX_FUNDING_CHARS} characters.")
+        if not funding.get("url"):
+            add(ERROR, "A podcast:funding has no url.")
+    for txt in channel.iter(f"{PODCAST}txt"):
+        if len(txt.text or "") > TXT_MAX:
+            add(ERROR, f"A podcast:txt is over {TXT_MAX} characters.")
+    for trailer in channel.findall(f"{PODCAST}trailer"):
+        if not (trailer.get("url") and trailer.get("pubdate")):
+            add(ERROR, "A podcast:trailer needs url and pubdate.")
+    guids = set()
+    for item in channel.findall("item"):
+        title = text(item, "title")
+        subject = f"“{title}”" if title else "An item"
+        if not title:
+            add(ERROR, "The item has no title.", subject)
+        guid = text(item, "guid")
+        if not guid:
+            add(ERROR, "The item has no guid.", subject)
+        elif guid in guids:
+            add(ERROR, f"The guid {guid} appears twice.", subject)
+        guids.add(guid)
+        enclosure = item.find("enclosure")
+        if enclosure is None:
+            if medium not in ("publisher",):
+                add(ERROR, "The item has no enclosure.", subject)
+        else:
+            for attribute in ("url", "length", "type"):
+                if not enclosure.get(attribute):
+                    add(ERROR, f"The enclosure has no {attribute}.", subject)
+            if not (enclosure.get("length") or "").isdigit():
+                add(ERROR, "The enclosure length is not a number of bytes.", subject)
+        published = text(item, "pubDate")
+        if published and not _RFC2822.match(published):
+            add(ERROR, f"The pubDate “{published}” is not an RFC 2822 date.", subject)
+        if utf8_size(text(item, "description")) > MAX_DESCRIPTION_BYTES:
+            add(ERROR, f"The description is over {MAX_DESCRIPTION_BYTES} bytes.", subject)
+        item_explicit = text(item, f"{ITUNES}explicit")
+        if item_explicit and item_explicit not in ("true", "false"):
+            add(ERROR, f"itunes:explicit is “{item_explicit}”; Apple wants true or false.", subject)
+        for alternate in item.findall(f"{PODCAST}alternateEnclosure"):
+            if not alternate.get("type"):
+                add(ERROR, "A podcast:alternateEnclosure has no type.", subject)
+            if alternate.find(f"{PODCAST}source") is None:
+                add(ERROR, "A podcast:alternateEnclosure has no podcast:source.", subject)
+        for social in item.findall(f"{PODCAST}socialInteract"):
+            if social.get("protocol") != "disabled" and not social.get("uri"):
+                add(ERROR, "A podcast:socialInteract has no uri.", subject)
+    return findings

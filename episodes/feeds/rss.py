@@ -9,7 +9,7 @@ the bottom answer conditional requests from one query before any of this runs (`
 
 import html
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from io import BytesIO
 
 from django.conf import settings
@@ -798,10 +798,21 @@ class NetworkChannel(Feed):
         return clean_text(network.description or network.tagline or network.name)
 
     def feed_extra_kwargs(self, network):
+        """A network feed is a podcast channel too: artwork, category and explicit as directories
+        require them; the category is the one most public shows have, explicit if any show is."""
+        shows = list(
+            Show.objects.public().order_by("title", "pk").values_list("category", "subcategory", "explicit")
+        )
+        counts = Counter((category, subcategory) for category, subcategory, _ in shows if category)
+        category, subcategory = counts.most_common(1)[0][0] if counts else ("", "")
         return {
             "itunes_author": clean_text(network.owner_name or network.name),
             "owner_name": clean_text(network.owner_name),
             "owner_email": clean_text(network.owner_email),
+            "image": file_url(network.artwork),
+            "category": category,
+            "subcategory": subcategory,
+            "explicit": any(explicit for _, _, explicit in shows),
         }
 
 
@@ -826,6 +837,7 @@ class NetworkFeed(NetworkChannel):
     def feed_extra_kwargs(self, network):
         return {
             **super().feed_extra_kwargs(network),
+            "podcast_guid": str(network.network_feed_guid()),
             "medium": "podcast",
             "publisher": publisher_item(network),
         }
