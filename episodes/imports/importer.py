@@ -22,6 +22,7 @@ from django.db import DataError, IntegrityError, transaction
 from django.db.models import Count, Q
 from django.utils.text import slugify
 
+from episodes.feeds.caching import touch_shows
 from episodes.feeds.categories import APPLE_CATEGORIES
 from episodes.imports import tags
 from episodes.imports.feedreader import FeedImportError, parse_duration, read_feed, truncate_utf8
@@ -65,6 +66,7 @@ TRANSCRIPT_TYPE_ALIASES = {
     "text/vtt; charset=utf-8": "text/vtt",
 }
 EPISODE_TYPES = {Episode.FULL, Episode.TRAILER, Episode.BONUS}
+BATCH_SIZE = 500  # new episodes written together
 AUDIO_EXTENSIONS = set(AUDIO_MIME_TYPES)
 # What our own feeds say in <generator>: their fallback addresses are not the show's data.
 FEED_GENERATOR = "podcastcms"
@@ -680,34 +682,116 @@ class FeedImporter:
         self.people = self.people_for(credits)
         channel_image = _artwork_url((self.channel.get("image") or {}).get("href"))
         total = self.total or len(entries)
+        # Outcomes are reported in feed order once the new episodes before them are written
+        # (they are written together, BATCH_SIZE at a time): (index, label, plan, outcome, error).
+        batch = []
         for position, entry in enumerate(entries, 1):
             index = self.offset + position
             label = html_to_text(entry.get("title", "")) or _item_guid(entry) or f"item {index}"
             try:
                 plan = self.plan_entry(show, entry, credits[position - 1], channel_image)
-                if plan.outcome != "unchanged":
-                    # A savepoint per item: a bad one is rolled back alone, the rest stays.
-                    with transaction.atomic():
-                        self.apply(plan)
-            except SkipItem as exc:
-                outcome = "skipped"
-                self.result.skipped.append((label, str(exc)))
-            except IntegrityError as exc:
-                outcome = "skipped"
-                self.result.skipped.append((label, f"the database refused it ({exc})"))
-            except ValidationError as exc:
-                outcome = "skipped"
-                self.result.skipped.append((label, "; ".join(exc.messages)))
-            except (ValueError, OverflowError, DataError) as exc:
-                # A value the checks above let through but Python or the database cannot take
-                # (a number too large for its column, say): this item is skipped, not the feed.
-                outcome = "skipped"
-                self.result.skipped.append((label, f"a value could not be read or stored ({exc})"))
-            else:
-                outcome = plan.outcome
-                getattr(self.result, outcome).append(label)
-            self.progress(index, total, outcome, label)
+                if plan.episode is None:
+                    batch.append((index, label, plan, "created", None))
+                else:
+                    if plan.outcome != "unchanged":
+                        # A savepoint per item: a bad one is rolled back alone, the rest stays.
+                        with transaction.atomic():
+                            self.apply(plan)
+                    batch.append((index, label, None, plan.outcome, None))
+            except Exception as exc:  # noqa: BLE001 - every reason becomes a skipped item, see skip_reason
+                if skip_reason(exc) is None:
+                    raise
+                batch.append((index, label, None, None, exc))
+            if sum(1 for row in batch if row[2] is not None) >= BATCH_SIZE:
+                self.flush(batch, total)
+        self.flush(batch, total)
         self.offset += len(entries)
+        if self.result.created or self.result.updated or self.result.show_updated:
+            # Bulk writes send no signals: the feed's change time is bumped once, here.
+            touch_shows(Q(pk=show.pk))
+
+    def record(self, index, total, label, outcome, error=None):
+        if error is not None:
+            outcome = "skipped"
+            self.result.skipped.append((label, skip_reason(error)))
+        else:
+            getattr(self.result, outcome).append(label)
+        self.progress(index, total, outcome, label)
+
+    def flush(self, batch, total):
+        """Write the new episodes of ``batch`` in a few queries (when the database refuses them,
+        one by one, so that only the bad items are skipped), then report every outcome."""
+        plans = [row[2] for row in batch if row[2] is not None]
+        failed = {}
+        if plans:
+            try:
+                with transaction.atomic():
+                    self.create_episodes(plans)
+            except (IntegrityError, DataError, ValidationError, ValueError, OverflowError):
+                self.forget(plans)
+                for plan in plans:
+                    try:
+                        with transaction.atomic():
+                            self.create_episodes([plan])
+                    except (IntegrityError, DataError, ValidationError, ValueError, OverflowError) as exc:
+                        self.forget([plan])
+                        failed[id(plan)] = exc
+        for index, label, plan, outcome, error in batch:
+            error = error or (failed.get(id(plan)) if plan is not None else None)
+            self.record(index, total, label, outcome, error)
+        batch.clear()
+
+    def forget(self, plans):
+        for plan in plans:
+            episode = plan.created
+            if episode is not None:
+                self.slugs.discard(episode.slug)
+                self.by_guid.pop(episode.guid, None)
+                self.by_audio.pop(episode.external_audio_url, None)
+                plan.created = None
+
+    def create_episodes(self, plans):
+        episodes = []
+        for plan in plans:
+            slug = _first_free(slugify(plan.values["title"])[:140] or "episode", self.slugs)
+            episode = Episode(show=self.result.show, guid=plan.guid, slug=slug, **plan.values)
+            # Uniqueness is ours to keep (guids and slugs are checked above); the database
+            # enforces the constraints, so no query per item checks them again.
+            episode.full_clean(
+                exclude=["show", "audio", "artwork", "summary", "guid"],
+                validate_unique=False,
+                validate_constraints=False,
+            )
+            self.slugs.add(slug)
+            self.by_guid[plan.guid] = episode
+            self.by_audio[episode.external_audio_url] = episode
+            plan.created = episode
+            episodes.append(episode)
+        Episode.objects.bulk_create(episodes)
+        if any(episode.pk is None for episode in episodes):  # a backend that returns no ids
+            ids = dict(Episode.objects.filter(guid__in=[e.guid for e in episodes]).values_list("guid", "pk"))
+            for episode in episodes:
+                episode.pk = ids[episode.guid]
+        groups = group_for_role()
+        credits, transcripts, rows = [], [], defaultdict(list)
+        for plan, episode in zip(plans, episodes, strict=True):
+            credits.extend(
+                Credit(episode=episode, person=person, role=role, order=n, group=groups[role])
+                for n, (person, role) in enumerate(plan.new_credits)
+            )
+            transcripts.extend(Transcript(episode=episode, **wanted) for _, wanted in plan.transcripts)
+            for name, wanted_rows in plan.rows.items():
+                model = EPISODE_ROWS[name]
+                ordered = _row_order(model) == ("order", "pk")
+                rows[model].extend(
+                    model(episode=episode, **row, **({"order": n} if ordered else {}))
+                    for n, row in enumerate(wanted_rows)
+                )
+                self.stored_rows[name][episode.pk] = wanted_rows
+        Credit.objects.bulk_create(credits)
+        Transcript.objects.bulk_create(transcripts)
+        for model, objects in rows.items():
+            model.objects.bulk_create(objects)
 
     total = 0  # the number of items of every page, when several are imported
     offset = 0  # items of earlier pages
@@ -840,6 +924,7 @@ class EntryPlan:
     new_credits: list = field(default_factory=list)
     transcripts: list = field(default_factory=list)  # (existing transcript or None, wanted values)
     rows: dict = field(default_factory=dict)  # EPISODE_ROWS name: the rows the item now has
+    created: Episode | None = None  # the new episode, once written
 
     @property
     def outcome(self):
@@ -875,6 +960,21 @@ def _first_free(base, taken):
     while f"{base}-{n}" in taken:
         n += 1
     return f"{base}-{n}"
+
+
+def skip_reason(error):
+    """Why an item is skipped, for the errors one bad item may raise; None for any other."""
+    if isinstance(error, SkipItem):
+        return str(error)
+    if isinstance(error, IntegrityError):
+        return f"the database refused it ({error})"
+    if isinstance(error, ValidationError):
+        return "; ".join(error.messages)
+    if isinstance(error, (ValueError, OverflowError, DataError)):
+        # A value the checks above let through but Python or the database cannot take
+        # (a number too large for its column, say): this item is skipped, not the feed.
+        return f"a value could not be read or stored ({error})"
+    return None
 
 
 def _listed_value(entry, name):
