@@ -8,8 +8,10 @@ class EpisodesConfig(AppConfig):
     def ready(self):
         from . import signals  # noqa: F401 - connects the slug history receivers
         from .feeds.caching import connect_signals
+        from .feeds.tag_signals import connect_tag_signals
 
         connect_signals()
+        connect_tag_signals()
 
 
 class PodcastAdminConfig(admin_apps.AdminConfig):

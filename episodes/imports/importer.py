@@ -702,7 +702,7 @@ class FeedImporter:
                 if skip_reason(exc) is None:
                     raise
                 batch.append((index, label, None, None, exc))
-            if sum(1 for row in batch if row[2] is not None) >= BATCH_SIZE:
+            if len(batch) >= BATCH_SIZE:
                 self.flush(batch, total)
         self.flush(batch, total)
         self.offset += len(entries)

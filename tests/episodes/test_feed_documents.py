@@ -69,3 +69,20 @@ def test_document_lint_refuses_what_is_not_a_feed():
         "The document is not RSS 2.0 (no rss/channel)."
     ]
     assert lint_feed_document(b"<rss")[0].message.startswith("The feed is not well-formed XML")
+
+
+def test_editing_a_feed_tag_changes_the_show_feed_etag(client):
+    from episodes.models import FundingLink, SocialInteract
+    from tests.factories import make_episode, make_show
+
+    show = make_show()
+    episode = make_episode(show)
+    etags = [client.get(f"/shows/{show.slug}/feed.xml")["ETag"]]
+    link = FundingLink.objects.create(show=show, url="https://example.com/donate", text="Donate")
+    etags.append(client.get(f"/shows/{show.slug}/feed.xml")["ETag"])
+    SocialInteract.objects.create(episode=episode, protocol="activitypub", uri="https://social.example/1")
+    etags.append(client.get(f"/shows/{show.slug}/feed.xml")["ETag"])
+    link.delete()
+    etags.append(client.get(f"/shows/{show.slug}/feed.xml")["ETag"])
+
+    assert len(set(etags)) == 4
