@@ -190,6 +190,10 @@ LOGIN_URL = "admin:login"
 # How long a draft's preview link keeps working, in seconds (default: seven days).
 PODCASTCMS_PREVIEW_MAX_AGE = int(os.environ.get("PODCASTCMS_PREVIEW_MAX_AGE", str(7 * 24 * 3600)))
 
+# Episodes per page of a show's feed (RFC 5005 paging: atom:link rel="next"); 0 (the default)
+# serves every episode in one document, which is what Apple Podcasts reads.
+PODCASTCMS_FEED_PAGE_SIZE = int(os.environ.get("PODCASTCMS_FEED_PAGE_SIZE", "0"))
+
 # No page of ours is framed, except the editor's upload answer (episodes.uploads).
 X_FRAME_OPTIONS = "DENY"
 if not DEBUG:

@@ -35,7 +35,7 @@ NS = (
 
 def item(n):
     return (
-        f"<item><title>Episode {n}: on feeds</title><guid isPermaLink=\"false\">bench-{n}</guid>"
+        f'<item><title>Episode {n}: on feeds</title><guid isPermaLink="false">bench-{n}</guid>'
         f"<pubDate>Mon, 01 Jan 2024 10:{n % 60:02d}:00 +0000</pubDate>"
         f'<enclosure url="https://cdn.example.com/bench/{n}.mp3" length="{10_000_000 + n}" type="audio/mpeg"/>'
         f"<itunes:duration>{1800 + n % 600}</itunes:duration><itunes:episode>{n}</itunes:episode>"
@@ -116,7 +116,9 @@ def main():
 
     def progress(index, total, outcome, title):
         if index % 1000 == 0 or index == total:
-            print(f"  [{index}/{total}] {outcome}: {title}  ({time.perf_counter() - started:.1f} s)", flush=True)
+            print(
+                f"  [{index}/{total}] {outcome}: {title}  ({time.perf_counter() - started:.1f} s)", flush=True
+            )
 
     def on_page(page):
         print(f"  {page}", flush=True)

@@ -697,8 +697,29 @@ class ShowFeed(Feed):
 
     feed_type = PodcastFeedGenerator
 
-    def __init__(self, now=None):
+    def __init__(self, now=None, page=1):
         self.now = now or timezone.now()
+        self.page = page
+
+    def page_size(self):
+        return max(0, settings.PODCASTCMS_FEED_PAGE_SIZE)
+
+    def page_links(self, show, count):
+        """RFC 5005 paged-feed links: first, last, and previous / next where there are such pages."""
+        size = self.page_size()
+        if not size or count <= size:
+            return [], None
+        last = -(-count // size)
+        if self.page > last:
+            raise Http404("No such page of this feed.")
+        url = absolute_url(show.get_feed_url())
+        page_url = lambda n: url if n == 1 else f"{url}?page={n}"  # noqa: E731
+        links = [("first", page_url(1)), ("last", page_url(last))]
+        if self.page > 1:
+            links.append(("previous", page_url(self.page - 1)))
+        if self.page < last:
+            links.append(("next", page_url(self.page + 1)))
+        return links, slice((self.page - 1) * size, self.page * size)
 
     def get_object(self, request, show_slug):
         try:
@@ -712,7 +733,15 @@ class ShowFeed(Feed):
         self.data = FeedData(self.episodes(show), self.now)
         feed = super().get_feed(show, request)
         feed.feed["language"] = self.language  # none when the show has none, not the site's
-        episodes = list(self.episodes(show))
+        episodes_query = self.episodes(show)
+        links, window = self.page_links(show, episodes_query.count()) if self.page_size() else ([], None)
+        if window is not None:
+            episodes_query = episodes_query[window]
+            self.data = FeedData(
+                Episode.objects.filter(pk__in=list(episodes_query.values_list("pk", flat=True))), self.now
+            )
+        feed.feed["page_links"] = links
+        episodes = list(episodes_query)
         for episode in episodes:
             episode.show = show
         add_episode_items(feed, self.data, episodes)
@@ -904,8 +933,24 @@ def show_feed(request, show_slug):
         state["latest_published_at"],
     )
 
+    page = 1
+    if settings.PODCASTCMS_FEED_PAGE_SIZE and request.GET.get("page"):
+        # Optional RFC 5005 paging (off by default): each page is its own cached document.
+        try:
+            page = int(request.GET["page"])
+        except ValueError:
+            raise Http404("No such page of this feed.") from None
+        if page < 1:
+            raise Http404("No such page of this feed.")
+        validators = Validators(
+            f"show:{state['pk']}:page:{page}",
+            state["content_changed_at"],
+            state["network_changed_at"],
+            state["latest_published_at"],
+        )
+
     def build():
-        feed = ShowFeed(now)
+        feed = ShowFeed(now, page=page)
         show = feed.get_object(request, show_slug)
         return render_feed(feed.get_feed(show, request))
 
