@@ -37,7 +37,8 @@ def item(n):
     return (
         f'<item><title>Episode {n}: on feeds</title><guid isPermaLink="false">bench-{n}</guid>'
         f"<pubDate>Mon, 01 Jan 2024 10:{n % 60:02d}:00 +0000</pubDate>"
-        f'<enclosure url="https://cdn.example.com/bench/{n}.mp3" length="{10_000_000 + n}" type="audio/mpeg"/>'
+        f'<enclosure url="https://cdn.example.com/bench/{n}.mp3" length="{10_000_000 + n}" '
+        'type="audio/mpeg"/>'
         f"<itunes:duration>{1800 + n % 600}</itunes:duration><itunes:episode>{n}</itunes:episode>"
         f"<description>Summary of episode {n}, with a few sentences of text.</description>"
         f"<content:encoded><![CDATA[<p>Notes for <b>episode {n}</b> and "

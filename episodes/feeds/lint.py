@@ -348,9 +348,47 @@ def lint_episode_tags(episode, subject):
             findings.append(Finding(ERROR, f"{label} has no podcast:source.", subject))
         if not alternate.length:
             findings.append(Finding(WARNING, f"{label} has no length in bytes.", subject))
+    findings += lint_transcript_speakers(episode, subject)
     defaults = sum(alternate.default for alternate in episode.alternate_enclosures.all())
     if defaults > 1:
         findings.append(Finding(ERROR, "More than one alternate enclosure is marked default.", subject))
+    return findings
+
+
+_VOICE = re.compile(r"<v(?:\.[^\s>]+)*[ \t]+([^>]+)>")
+
+
+def vtt_speakers(text):
+    """The speaker names of a WebVTT document's voice tags (``<v Ann Host>``), in first-seen order."""
+    names = []
+    for match in _VOICE.finditer(text):
+        name = " ".join(match.group(1).split())
+        if name and name not in names:
+            names.append(name)
+    return names
+
+
+def lint_transcript_speakers(episode, subject):
+    """Voice tags of uploaded WebVTT transcripts should name the people credited on the episode."""
+    findings = []
+    credited = {credit.person.name.casefold() for credit in episode.credits.select_related("person")}
+    for transcript in episode.transcripts.filter(mime_type="text/vtt").exclude(file=""):
+        try:
+            with transcript.file.open("rb") as file:
+                text = file.read(2_000_000).decode("utf-8", "replace")
+        except OSError:
+            findings.append(Finding(ERROR, "A transcript file is missing from storage.", subject))
+            continue
+        unknown = [name for name in vtt_speakers(text) if name.casefold() not in credited]
+        if unknown:
+            findings.append(
+                Finding(
+                    WARNING,
+                    f"The transcript's voice tags name {', '.join(unknown)}, who "
+                    f"{'is' if len(unknown) == 1 else 'are'} not credited on the episode (podcast:person).",
+                    subject,
+                )
+            )
     return findings
 
 

@@ -252,7 +252,7 @@ def test_rules_for_the_2026_tags_report_what_directories_would_refuse():
     show = clean_show(update_frequency_rrule="WEEKLY")
     FundingLink.objects.create(show=show, url="https://example.com/d", text="x" * 129)
     Location.objects.create(show=show, name="Austin", geo="30.2,97.7")
-    episode = make_episode(show, duration=60, audio_size=10, summary="A summary.")
+    episode = make_episode(show, title="Tags", duration=60, audio_size=10, summary="A summary.")
     SocialInteract.objects.create(episode=episode, protocol="activitypub")
     AlternateEnclosure.objects.create(
         episode=episode, mime_type="audio/opus", sources=[{"uri": "https://x/1"}], default=True
@@ -270,3 +270,24 @@ def test_rules_for_the_2026_tags_report_what_directories_would_refuse():
     assert "A podcast:socialInteract needs the uri of the post." in found
     assert "More than one alternate enclosure is marked default." in found
     assert "The alternate enclosure “audio/opus” has no length in bytes." in found
+
+
+def test_vtt_voice_tags_that_name_uncredited_people_are_reported():
+    from episodes.models import Transcript
+    from tests.factories import credit, make_person, text_upload
+
+    show = clean_show()
+    episode = make_episode(show, title="Speakers", duration=60, audio_size=10, summary="A summary.")
+    credit(episode, make_person(name="Ann Host", slug="ann"), role="host")
+    vtt = (
+        "WEBVTT\n\n00:00:00.000 --> 00:00:02.000\n<v Ann Host>Hello.\n\n"
+        "00:00:02.000 --> 00:00:04.000\n<v.loud Gus Guest>Hi!\n\n"
+        "00:00:04.000 --> 00:00:06.000\n<v Ann Host>Welcome.\n"
+    )
+    Transcript.objects.create(episode=episode, file=text_upload("t.vtt", vtt), mime_type="text/vtt")
+
+    found = [f.message for f in lint_show(show) if f.subject]
+
+    assert found == [
+        "The transcript's voice tags name Gus Guest, who is not credited on the episode (podcast:person)."
+    ]
