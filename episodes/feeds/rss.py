@@ -561,8 +561,11 @@ def episode_item(data, episode):
             attrs["rel"] = "captions"
         transcripts.append(attrs)
     psc_chapters = []
+    # The source's chapters document where the episode has one (its chapters are in psc too);
+    # else ours, built from the chapter rows.
+    chapters_url = episode.chapters_url
     if episode.pk in data.with_chapters:
-        chapters_url = data.chapters_url.format(episode.pk)
+        chapters_url = chapters_url or data.chapters_url.format(episode.pk)
         for chapter in data.chapters[episode.pk]:
             attrs = {"start": number(chapter.start_time), "title": clean_text(chapter.title)}
             if chapter.url:
@@ -570,8 +573,6 @@ def episode_item(data, episode):
             if chapter.image:
                 attrs["image"] = chapter.image
             psc_chapters.append(attrs)
-    else:
-        chapters_url = episode.chapters_url
     soundbites = [
         {
             "title": clean_text(bite.title),

@@ -25,6 +25,7 @@ from django.utils.text import slugify
 from episodes.feeds.caching import touch_shows
 from episodes.feeds.categories import APPLE_CATEGORIES
 from episodes.imports import tags
+from episodes.imports.chapters import ChaptersError, chapter_rows
 from episodes.imports.feedreader import FeedImportError, parse_duration, read_feed, truncate_utf8
 from episodes.models import (
     AlternateEnclosure,
@@ -212,6 +213,7 @@ class FeedImporter:
         self.progress = progress or (lambda *args: None)
         self.result = result or ImportResult()
         self.ours = False  # is the feed one we served? (its fallback addresses are not data)
+        self.chapter_documents = None  # url -> bytes of a JSON chapters file, or None
         self.origin = ""
 
     def warn(self, message):
@@ -580,6 +582,14 @@ class FeedImporter:
         psc = tags.psc_chapter_rows(entry, where, self.warn)
         if psc:
             rows["chapters"] = psc
+        elif chapters_url and self.chapter_documents:
+            # A chapters document given as a file (the import's chapters folder) is stored.
+            document = self.chapter_documents(chapters_url)
+            if document is not None:
+                try:
+                    rows["chapters"] = chapter_rows(document)
+                except ChaptersError as exc:
+                    self.warn(f"{where}: the chapters file for {chapters_url} was not read: {exc}.")
         return values, rows
 
     def transcripts_wanted(self, entry):

@@ -49,10 +49,12 @@ def import_source(
     on_page=None,
     public_only=False,
     max_pages=MAX_PAGES,
+    chapter_documents=None,
 ):
     """Import the feed at ``source`` (a path or an http(s) URL, or ``data`` already read) and
     its following pages. ``progress(index, total, outcome, title)`` after each item (``total`` is
-    the number of items known so far); ``on_page(page)`` after each page. Returns the
+    the number of items known so far); ``on_page(page)`` after each page;
+    ``chapter_documents(url)`` may give the bytes of a JSON chapters file to store. Returns the
     ImportResult, with ``pages`` listing every page read. FeedImportError when the first
     document cannot be imported (then nothing was written)."""
     source = str(source or "")
@@ -61,6 +63,7 @@ def import_source(
         data = read_source(source, public_only=public_only)
     result = ImportResult()
     importer = FeedImporter(data, show_slug, allow_locked, source if is_url else "", progress, result)
+    importer.chapter_documents = chapter_documents
     parsed, warnings = read_feed(data)
     result.warnings.extend(warnings)
     locked = importer.prepare(parsed)

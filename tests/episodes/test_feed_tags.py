@@ -23,7 +23,10 @@ def test_uploaded_rendition_is_read_with_tinytag_and_served_first(client, settin
     upload = mp3_upload("episode.mp3", seconds=2)
     size = upload.size
     alternate = AlternateEnclosure(
-        episode=episode, file=upload, title="Low bitrate", sources=[{"uri": "https://cdn.example.com/low.mp3"}]
+        episode=episode,
+        file=upload,
+        title="Low bitrate",
+        sources=[{"uri": "https://cdn.example.com/low.mp3"}],
     )
     alternate.full_clean()
     alternate.save()
@@ -65,7 +68,9 @@ def test_channel_carries_several_funding_links_verify_txt_and_live_item(client):
         ("One", "https://example.com/a"),
         ("Two", "https://example.com/b"),
     ]
-    assert [(t.get("purpose"), t.text) for t in channel.findall(f"{PODCAST}txt")] == [("verify", "S6lpp-7ZCn8")]
+    assert [(t.get("purpose"), t.text) for t in channel.findall(f"{PODCAST}txt")] == [
+        ("verify", "S6lpp-7ZCn8")
+    ]
     [live] = channel.findall(f"{PODCAST}liveItem")
     assert (live.get("status"), live.findtext("title"), live.findtext("guid")) == ("live", "Live", "live-1")
     assert channel.findtext("title") == show.title  # the live item's title stays inside it

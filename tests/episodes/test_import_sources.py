@@ -320,3 +320,61 @@ def test_a_paged_feed_given_as_a_file_says_how_to_read_every_page(tmp_path):
         "The feed is paged (its next page is https://x.example/p2); import it from its URL to read "
         "every page." in result.warnings
     )
+
+
+CHAPTERS_ELEMENT = (
+    '<podcast:chapters url="https://example.com/ep1-chapters.json" type="application/json+chapters"/>'
+)
+
+
+def test_json_chapters_given_as_files_are_stored_and_the_url_kept(tmp_path):
+    (tmp_path / "chapters").mkdir()
+    (tmp_path / "chapters" / "ep1-chapters.json").write_text(
+        '{"version": "1.2.0", "chapters": [{"startTime": 0, "title": "Intro"},'
+        ' {"startTime": 95.5, "title": "Talk", "img": "https://example.com/t.jpg", "url": "https://example.com/t"},'
+        ' {"startTime": 120, "title": "Hidden", "toc": false}]}'
+    )
+    (tmp_path / "feed.xml").write_bytes(
+        feed(
+            CHANNEL,
+            item(
+                1,
+                CHAPTERS_ELEMENT,
+            ),
+        )
+    )
+    out = io.StringIO()
+
+    call_command(
+        "importfeed", str(tmp_path / "feed.xml"), "--chapters", str(tmp_path / "chapters"), stdout=out
+    )
+
+    episode = Episode.objects.get()
+    assert episode.chapters_url == "https://example.com/ep1-chapters.json"
+    assert list(episode.chapters.values_list("start_time", "title", "url", "image")) == [
+        (Decimal("0.000"), "Intro", "", ""),
+        (Decimal("95.500"), "Talk", "https://example.com/t", "https://example.com/t.jpg"),
+    ]
+
+
+def test_a_chapters_file_that_is_not_json_is_reported(tmp_path):
+    (tmp_path / "ep1-chapters.json").write_text("not json")
+    from episodes.imports.chapters import folder_lookup
+
+    result = import_source(
+        "",
+        data=feed(
+            CHANNEL,
+            item(
+                1,
+                CHAPTERS_ELEMENT,
+            ),
+        ),
+        chapter_documents=folder_lookup(tmp_path),
+    )
+
+    assert Chapter.objects.count() == 0
+    assert any(
+        "the chapters file for https://example.com/ep1-chapters.json was not read: it is not JSON" in w
+        for w in result.warnings
+    )

@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from episodes.imports.chapters import folder_lookup
 from episodes.imports.feedreader import FeedImportError
 from episodes.imports.paging import MAX_PAGES, import_source
 
@@ -26,8 +27,16 @@ class Command(BaseCommand):
             default=MAX_PAGES,
             help=f"Follow at most this many RFC 5005 pages (atom:link rel=next); default {MAX_PAGES}.",
         )
+        parser.add_argument(
+            "--chapters",
+            metavar="FOLDER",
+            help="A folder of JSON chapters files, named like the last part of each podcast:chapters "
+            "URL; the chapters of those items are stored (the URL is kept either way).",
+        )
 
-    def handle(self, source, show_slug=None, allow_locked=False, max_pages=MAX_PAGES, **options):
+    def handle(
+        self, source, show_slug=None, allow_locked=False, max_pages=MAX_PAGES, chapters=None, **options
+    ):
         def progress(index, total, outcome, title):
             self.stdout.write(f"[{index}/{total}] {outcome}: {title}")
 
@@ -43,6 +52,7 @@ class Command(BaseCommand):
                 progress=progress,
                 on_page=on_page,
                 max_pages=max_pages,
+                chapter_documents=folder_lookup(chapters) if chapters else None,
             )
         except FeedImportError as exc:
             raise CommandError(f"{exc} Nothing was imported.") from None
