@@ -391,8 +391,8 @@ class FeedData:
                 "group": group,
                 "href": person.website or absolute_url(person.get_absolute_url()),
             }
-            if person.photo:
-                attrs["img"] = file_url(person.photo)
+            if person.photo or person.photo_url:
+                attrs["img"] = file_url(person.photo) or person.photo_url
             self._people[key] = {"name": clean_text(person.name), "attrs": attrs}
         return self._people[key]
 

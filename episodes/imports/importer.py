@@ -447,7 +447,7 @@ class FeedImporter:
     # -- people -----------------------------------------------------------------------------
 
     def credits_wanted(self, persons, where):
-        """[(person name, slug, role, href)] from podcast:person elements, deduplicated."""
+        """[(person name, slug, role, (href, img))] from podcast:person elements, deduplicated."""
         wanted = []
         seen = set()
         roles = group_for_role()
@@ -466,24 +466,28 @@ class FeedImporter:
             if (slug, role) in seen:
                 continue
             seen.add((slug, role))
-            wanted.append((name, slug, role, self.own_address(_valid_url(element.get("href")))))
+            links = (
+                self.own_address(_valid_url(element.get("href"))),
+                self.own_address(_artwork_url(element.get("img"))),
+            )
+            wanted.append((name, slug, role, links))
         return wanted
 
     def people_for(self, wanted_lists):
         """{slug: Person} for every slug wanted, reusing the registry and creating the rest."""
         wanted = {}
         for items in wanted_lists:
-            for name, slug, _role, href in items:
-                wanted.setdefault(slug, (name, href))
-        names = {name: slug for slug, (name, _href) in wanted.items()}
+            for name, slug, _role, links in items:
+                wanted.setdefault(slug, (name, links))
+        names = {name: slug for slug, (name, _links) in wanted.items()}
         people = {}
         # Someone already in the registry under this name keeps their record, whatever its slug.
         for person in Person.objects.filter(Q(slug__in=wanted) | Q(name__in=names)).order_by("pk"):
             people.setdefault(person.slug if person.slug in wanted else names[person.name], person)
-        for slug, (name, href) in wanted.items():
+        for slug, (name, (href, img)) in wanted.items():
             if slug not in people:
                 people[slug] = Person.objects.create(
-                    name=name, slug=slug, website=href if len(href) <= 200 else ""
+                    name=name, slug=slug, website=href if len(href) <= 200 else "", photo_url=img
                 )
         return people
 
