@@ -1,9 +1,6 @@
 """``manage.py importfeed`` from a file and from a local web server."""
 
-import functools
-import http.server
 import io
-import threading
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -23,24 +20,6 @@ def run(*args):
     out = io.StringIO()
     call_command("importfeed", *args, stdout=out)
     return out.getvalue().splitlines()
-
-
-@pytest.fixture
-def feed_server(tmp_path):
-    """A web server on 127.0.0.1 serving tmp_path, as a show's old host would."""
-
-    class QuietHandler(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, *args):
-            pass
-
-    server = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(tmp_path))
-    )
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
 
 
 @pytest.mark.django_db

@@ -16,7 +16,6 @@ from episodes.models import AlternateEnclosure, Chapter, Episode, LiveItem, Show
 from people.models import Person
 from tests.episodes import feed_samples
 from tests.episodes.feed_samples import CHANNEL, feed, item
-from tests.episodes.test_import_command import feed_server  # noqa: F401 (a fixture)
 
 pytestmark = pytest.mark.django_db
 
@@ -237,7 +236,7 @@ def paged(tmp_path, base, pages, next_of=None):
     return f"{base}/page1.xml"
 
 
-def test_every_page_is_imported_with_progress_per_page(tmp_path, feed_server):  # noqa: F811
+def test_every_page_is_imported_with_progress_per_page(tmp_path, feed_server):
     url = paged(tmp_path, feed_server, 3)
     pages, items = [], []
 
@@ -253,7 +252,7 @@ def test_every_page_is_imported_with_progress_per_page(tmp_path, feed_server):  
     assert result.summary() == "6 created, 0 updated, 0 unchanged, 0 skipped, from 3 pages"
 
 
-def test_pages_that_loop_are_read_once_and_reported(tmp_path, feed_server):  # noqa: F811
+def test_pages_that_loop_are_read_once_and_reported(tmp_path, feed_server):
     url = paged(tmp_path, feed_server, 2, next_of={2: f"{feed_server}/page1.xml"})
 
     result = import_source(url)
@@ -264,7 +263,7 @@ def test_pages_that_loop_are_read_once_and_reported(tmp_path, feed_server):  # n
     )
 
 
-def test_a_page_on_another_host_is_not_followed(tmp_path, feed_server):  # noqa: F811
+def test_a_page_on_another_host_is_not_followed(tmp_path, feed_server):
     elsewhere = feed_server.replace("127.0.0.1", "localhost") + "/page2.xml"
     url = paged(tmp_path, feed_server, 2, next_of={1: elsewhere})
 
@@ -276,7 +275,7 @@ def test_a_page_on_another_host_is_not_followed(tmp_path, feed_server):  # noqa:
     )
 
 
-def test_the_page_limit_bounds_the_import(tmp_path, feed_server):  # noqa: F811
+def test_the_page_limit_bounds_the_import(tmp_path, feed_server):
     url = paged(tmp_path, feed_server, 4)
 
     result = import_source(url, max_pages=2)
@@ -285,7 +284,7 @@ def test_the_page_limit_bounds_the_import(tmp_path, feed_server):  # noqa: F811
     assert f"Page 3 ({feed_server}/page3.xml): past the limit of 2 pages; not read." in result.warnings
 
 
-def test_a_broken_page_keeps_the_pages_before_it_and_says_so(tmp_path, feed_server):  # noqa: F811
+def test_a_broken_page_keeps_the_pages_before_it_and_says_so(tmp_path, feed_server):
     url = paged(tmp_path, feed_server, 3)
     (tmp_path / "page2.xml").write_bytes((tmp_path / "page2.xml").read_bytes()[:300])
 
@@ -298,7 +297,7 @@ def test_a_broken_page_keeps_the_pages_before_it_and_says_so(tmp_path, feed_serv
     assert "this page and the pages after it were not imported" in problem.problem
 
 
-def test_importfeed_command_follows_pages_and_prints_them(tmp_path, feed_server):  # noqa: F811
+def test_importfeed_command_follows_pages_and_prints_them(tmp_path, feed_server):
     url = paged(tmp_path, feed_server, 2)
     out = io.StringIO()
 
