@@ -250,7 +250,7 @@ def test_rules_for_the_2026_tags_report_what_directories_would_refuse():
     from episodes.models import AlternateEnclosure, FundingLink, Location, SocialInteract
 
     show = clean_show(update_frequency_rrule="WEEKLY")
-    FundingLink.objects.create(show=show, url="https://example.com/d", text="x" * 129)
+    FundingLink.objects.create(show=show, url="https://example.com/d", text="")
     Location.objects.create(show=show, name="Austin", geo="30.2,97.7")
     episode = make_episode(show, title="Tags", duration=60, audio_size=10, summary="A summary.")
     SocialInteract.objects.create(episode=episode, protocol="activitypub")
@@ -263,7 +263,7 @@ def test_rules_for_the_2026_tags_report_what_directories_would_refuse():
 
     found = {f.message for f in lint_show(show)}
 
-    assert "The funding text “xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx…” is over 128 characters." in found
+    assert "The funding link https://example.com/d has no text; apps show it as a bare URL." in found
     assert "The location geo “30.2,97.7” is not a geo: URI." in found
     assert "The update frequency rule must be an RFC 5545 rule starting with FREQ=." in found
     assert "podcast:updateFrequency needs its text (e.g. “Weekly”)." in found
