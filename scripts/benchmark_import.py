@@ -7,7 +7,7 @@ link, Podlove chapters and an alternate enclosure) to a temporary folder, import
 throwaway SQLite database (unless DATABASE_URL is set) through ``import_source`` as the command
 and the admin do, printing progress every 1,000 items, then imports it again (nothing changes).
 With --pages N the items are split over N RFC 5005 pages served from 127.0.0.1. Prints the wall
-time and the peak memory (resident set size) of each run.
+time the CPU time and the peak memory (resident set size) of each run, and the machine's load.
 """
 
 import argparse
@@ -127,11 +127,16 @@ def main():
     try:
         for label in ("first import", "re-import (unchanged)"):
             print(f"{label}:")
-            started = time.perf_counter()
+            started, cpu = time.perf_counter(), time.process_time()
             result = import_source(source, progress=progress, on_page=on_page)
-            elapsed = time.perf_counter() - started
+            elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
             print(f"  {result.summary()}")
-            print(f"  {label}: {elapsed:.1f} s, peak memory {peak_mb():.0f} MB")
+            # CPU time is this process's own: on a shared machine the wall time also counts waiting.
+            load = os.getloadavg()[0]
+            print(
+                f"  {label}: {elapsed:.1f} s wall, {cpu:.1f} s CPU, peak memory {peak_mb():.0f} MB "
+                f"(load average {load:.1f} on {os.cpu_count()} cores)"
+            )
         show = Show.objects.get()
         assert Episode.objects.filter(show=show).count() == args.items
     finally:
