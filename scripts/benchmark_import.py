@@ -103,9 +103,14 @@ def main():
     feeds.mkdir()
     server = None
     if args.pages > 1:
-        handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(feeds))
-        handler.log_message = lambda *a: None
-        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+
+        class Quiet(http.server.SimpleHTTPRequestHandler):
+            def log_message(self, *args):
+                pass
+
+        server = http.server.ThreadingHTTPServer(
+            ("127.0.0.1", 0), functools.partial(Quiet, directory=str(feeds))
+        )
         threading.Thread(target=server.serve_forever, daemon=True).start()
         base = f"http://127.0.0.1:{server.server_address[1]}"
         source = f"{base}/page1.xml"
