@@ -318,6 +318,14 @@ class Episode(models.Model):
         null=True, blank=True, validators=[MinValueValidator(1)], help_text="itunes:season"
     )
     episode_type = models.CharField("type", max_length=16, choices=TYPE_CHOICES, default=FULL)
+    season_name = models.CharField(
+        max_length=128, blank=True, help_text="podcast:season name, e.g. “Race for the Whitehouse 2020”."
+    )
+    episode_display = models.CharField(
+        max_length=32,
+        blank=True,
+        help_text="podcast:episode display, e.g. “Ch. 3” for a non-numeric episode.",
+    )
     summary = models.TextField(
         validators=[MaxBytesValidator(4000)],
         help_text="Plain text, at most 4000 bytes: “About this Episode” and the feed description.",

@@ -209,7 +209,10 @@ class EpisodeAdmin(FeedCheckField, ShowScopedAdmin, admin.ModelAdmin):
         ("Feed check", {"fields": ["feed_check"]}),
         (
             "Imported from another host",
-            {"fields": ["link", "artwork_url", "chapters_url"], "classes": ["collapse"]},
+            {
+                "fields": ["link", "artwork_url", "chapters_url", ("season_name", "episode_display")],
+                "classes": ["collapse"],
+            },
         ),
     ]
     inlines = [

@@ -287,9 +287,9 @@ class PodcastFeedGenerator(Rss201rev2Feed):
         if item["content_encoded"]:
             handler.cdata_element("content:encoded", item["content_encoded"])
         if item["season"]:
-            quick("podcast:season", str(item["season"]))
+            quick("podcast:season", str(item["season"]), _attrs(name=item.get("season_name")))
         if item["number"]:
-            quick("podcast:episode", str(item["number"]))
+            quick("podcast:episode", str(item["number"]), _attrs(display=item.get("episode_display")))
         for person in item["persons"]:
             self.add_person(handler, person)
         for transcript in item["transcripts"]:
@@ -590,7 +590,9 @@ def episode_item(data, episode):
         "enclosures": episode_enclosures(episode),
         "episode_type": episode.episode_type,
         "season": episode.season,
+        "season_name": clean_text(episode.season_name),
         "number": episode.number,
+        "episode_display": clean_text(episode.episode_display),
         "duration": episode.duration,
         "explicit": episode.explicit,
         "image": artwork_url(episode) or info["image"],

@@ -544,6 +544,11 @@ class FeedImporter:
             values["published_at"] = None
         values["season"] = _positive_int(_listed_value(entry, "season") or entry.get("itunes_season"))
         values["number"] = _positive_int(entry.get("itunes_episode") or _listed_value(entry, "episode"))
+        seasons, numbers = entry.get("podcast_season_list") or [], entry.get("podcast_episode_list") or []
+        values["season_name"] = " ".join((seasons[0].get("name") or "").split())[:128] if seasons else ""
+        values["episode_display"] = (
+            " ".join((numbers[0].get("display") or "").split())[:32] if numbers else ""
+        )
         episode_type = (entry.get("itunes_episodetype") or "").strip().lower()
         values["episode_type"] = episode_type if episode_type in EPISODE_TYPES else Episode.FULL
         explicit = self.explicit_value(entry, f"“{title}”")
@@ -817,7 +822,8 @@ class FeedImporter:
             episode.external_audio_url: episode for episode in episodes if episode.external_audio_url
         }
         self.slugs = {episode.slug for episode in episodes}
-        self.seen_guids = set()
+        # Reloaded after a page was rolled back: the guids of earlier pages stay seen.
+        self.seen_guids = getattr(self, "seen_guids", set())
         self.stored_rows = {
             name: _rows_by_episode(model, [e.pk for e in episodes]) for name, model in EPISODE_ROWS.items()
         }

@@ -138,6 +138,8 @@ FULL_2026 = feed(
         '<content:encoded><![CDATA[<p>Notes with <a href="https://example.com/x">a link</a>.</p>]]>'
         "</content:encoded>"
         "<itunes:episode>1</itunes:episode><itunes:season>2</itunes:season>"
+        '<podcast:season name="The Second">2</podcast:season>'
+        '<podcast:episode display="Ch. 1">1</podcast:episode>'
         "<itunes:episodeType>full</itunes:episodeType>"
         '<podcast:funding url="https://example.com/ep1-tip">Tip this episode</podcast:funding>'
         '<podcast:location geo="geo:33.5,-86.8" rel="subject">Birmingham</podcast:location>'

@@ -377,3 +377,30 @@ def test_a_chapters_file_that_is_not_json_is_reported(tmp_path):
         "the chapters file for https://example.com/ep1-chapters.json was not read: it is not JSON" in w
         for w in result.warnings
     )
+
+
+def test_the_full_2026_tag_set_is_read_into_its_rows():
+    show = import_feed(feed_samples.FULL_2026).show
+    episode = Episode.objects.get(guid="sample-1")
+
+    assert list(show.funding_links.values_list("url", "text")) == [
+        ("https://example.com/donate", "Support us"),
+        ("https://example.com/members", "Become a member"),
+    ]
+    assert list(show.txt_records.values_list("purpose", "value")) == [
+        ("verify", "S6lpp-7ZCn8-dZfGc-OoyaG"),
+        ("applepodcastsverify", "d66ad670-0a52-11ef-8d60-5da3a5e7bc5b"),
+    ]
+    assert list(show.platform_blocks.values_list("platform", "blocked")) == [("", False), ("google", True)]
+    assert (show.update_frequency, show.update_frequency_rrule) == ("Weekly", "FREQ=WEEKLY")
+    assert list(show.trailers.values_list("title", "season")) == [("Coming soon", 1)]
+    assert (episode.season_name, episode.episode_display) == ("The Second", "Ch. 1")
+    assert list(episode.social_interacts.values_list("protocol", "account_id")) == [("activitypub", "@show")]
+    [alternate] = episode.alternate_enclosures.all()
+    assert (alternate.mime_type, alternate.default, [s["uri"] for s in alternate.sources]) == (
+        "audio/opus",
+        True,
+        ["https://cdn.example.com/ep1.opus", "ipfs://QmdwGq"],
+    )
+    assert alternate.integrity[0]["type"] == "sri"
+    assert list(episode.locations.values_list("name", "rel")) == [("Birmingham", "subject")]
