@@ -8,11 +8,13 @@ class EpisodesConfig(AppConfig):
     def ready(self):
         from . import signals  # noqa: F401 - connects the slug history receivers
         from .feeds.caching import connect_signals
+        from .feeds.tag_signals import connect_tag_signals
         from .history import register as register_revisions
         from .imports import tasks  # noqa: F401 - background imports and their periodic check
         from .notify import feeds, webhooks  # noqa: F401 - pings and webhooks on changes
 
         connect_signals()
+        connect_tag_signals()
         register_revisions()
 
 

@@ -23,7 +23,18 @@ from sponsors.models import Campaign, PromoClick, Sponsor, SponsorRead
 from .analytics.demo import HISTORY_DAYS, HISTORY_START, build_history, fake_listener
 from .analytics.demo import SEED as HISTORY_SEED
 from .audio import tone_mp3
-from .models import Announcement, Chapter, Episode, EpisodeLink, ListenLink, Network, Show, Team, Transcript
+from .models import (
+    Announcement,
+    Chapter,
+    Episode,
+    EpisodeLink,
+    FundingLink,
+    ListenLink,
+    Network,
+    Show,
+    Team,
+    Transcript,
+)
 
 REFERENCE_DURATION = 42 * 60 + 12  # "42 mins 12 secs"
 
@@ -62,8 +73,6 @@ PODCAST_INIT = {
     "music_credit": "Requiem for a Fish The Freak Fandango Orchestra",
     "music_license": "CC BY-SA",
     "music_license_url": "https://creativecommons.org/licenses/by-sa/3.0/",
-    "funding_url": "https://www.podcastinit.com/support",
-    "funding_text": "Support the show",
     "is_public": True,
 }
 
@@ -429,8 +438,8 @@ class DemoLoader:
         else:
             network = upsert(Network, {"pk": network.pk}, NETWORK)[0]
         if not network.artwork:
-            # The favicon and touch icon are made from it.
-            network.artwork.save("network.png", ContentFile(artwork_png("BN", (180, 71, 43), size=512)))
+            # The network feeds' artwork; the favicon and touch icon are made from it too.
+            network.artwork.save("network.png", ContentFile(artwork_png(NETWORK["name"], (90, 60, 120))))
         return network
 
     def chapters_and_transcript(self, episode):
@@ -459,6 +468,12 @@ class DemoLoader:
 
     def show(self, slug, data, colour):
         show, created = upsert(Show, {"slug": slug}, data)
+        if slug == "podcast-init":
+            upsert(
+                FundingLink,
+                {"show": show, "order": 0},
+                {"url": "https://www.podcastinit.com/support", "text": "Support the show"},
+            )
         if not show.artwork:
             show.artwork.save(f"{slug}.png", ContentFile(artwork_png(data["title"], colour)))
         self.log(f"{'Created' if created else 'Checked'} show {show.title}")

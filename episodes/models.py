@@ -83,10 +83,11 @@ class Network(models.Model):
     owner_name = models.CharField(max_length=200, blank=True)
     owner_email = models.EmailField(blank=True)
     artwork = models.ImageField(
-        upload_to="network/",
+        upload_to="network/artwork/",
         blank=True,
         validators=[validate_image_file],
-        help_text="Square image; the site's favicon and touch icon are made from it.",
+        help_text="Square JPEG or PNG, 1400–3000 px: the artwork of the network's own feeds; the site's "
+        "favicon and touch icon are made from it.",
     )
     podcast_guid = models.UUIDField(
         null=True,
@@ -115,6 +116,10 @@ class Network(models.Model):
         """The network's podcast:guid: the stored one, or the one its publisher feed URL gives."""
         publisher_feed_url = settings.SITE_URL + reverse("episodes:publisher-feed")
         return self.podcast_guid or podcast_guid_for_url(publisher_feed_url)
+
+    def network_feed_guid(self):
+        """podcast:guid of the network-wide episode feed, derived from its URL like a show's."""
+        return podcast_guid_for_url(settings.SITE_URL + reverse("episodes:network-feed"))
 
     @classmethod
     def load(cls):
@@ -160,9 +165,18 @@ class Show(models.Model):
         default=dict, blank=True, editable=False, help_text="Smaller copies of the artwork (WebP and JPEG)."
     )
     language = models.CharField(
-        max_length=16, default="en-us", help_text="ISO 639 language code, e.g. en-us or de."
+        max_length=16,
+        default="en-us",
+        blank=True,
+        help_text="ISO 639 language code, e.g. en-us or de; required before the show goes public.",
     )
-    category = models.CharField(max_length=64, choices=CATEGORY_CHOICES, default="Technology")
+    category = models.CharField(
+        max_length=64,
+        choices=CATEGORY_CHOICES,
+        default="Technology",
+        blank=True,
+        help_text="Apple's category; required before the show goes public.",
+    )
     subcategory = models.CharField(
         max_length=64, choices=SUBCATEGORY_CHOICES, blank=True, help_text="Must belong to the category."
     )
@@ -218,8 +232,20 @@ class Show(models.Model):
         default=True,
         help_text=in_feed("Other hosting platforms must refuse to import this feed.", "podcast:locked"),
     )
-    funding_url = models.URLField(blank=True)
-    funding_text = models.CharField(max_length=128, blank=True)
+    more_categories = models.JSONField(
+        "further categories",
+        default=list,
+        blank=True,
+        help_text='Further itunes:category pairs after the first, e.g. [["Arts", "Books"]].',
+    )
+    update_frequency = models.CharField(
+        max_length=128, blank=True, help_text="podcast:updateFrequency text, e.g. “Every Monday”."
+    )
+    update_frequency_rrule = models.CharField(
+        "update frequency rule", max_length=255, blank=True, help_text="RFC 5545 rule, e.g. FREQ=WEEKLY"
+    )
+    update_frequency_complete = models.BooleanField(default=False)
+    update_frequency_dtstart = models.DateTimeField("update frequency start", null=True, blank=True)
     new_feed_url = models.URLField(
         blank=True,
         help_text=in_feed("When the feed moves elsewhere: its new address.", "itunes:new-feed-url"),
@@ -280,6 +306,15 @@ class Show(models.Model):
             raise ValidationError(
                 {"subcategory": f"“{self.subcategory}” is not a subcategory of {self.category}."}
             )
+        if self.is_public:
+            # Imported shows keep these empty when their feed had none: fill them in first.
+            missing = {
+                name: "Required before the show can be public (Apple requires it)."
+                for name in ("category", "language", "description")
+                if not (getattr(self, name) or "").strip()
+            }
+            if missing:
+                raise ValidationError(missing)
 
     def save(self, *args, **kwargs):
         if self.podcast_guid is None:
@@ -339,6 +374,14 @@ class Episode(models.Model):
         help_text=in_feed("Apps group episodes by season.", "itunes:season"),
     )
     episode_type = models.CharField("type", max_length=16, choices=TYPE_CHOICES, default=FULL)
+    season_name = models.CharField(
+        max_length=128, blank=True, help_text="podcast:season name, e.g. “Race for the Whitehouse 2020”."
+    )
+    episode_display = models.CharField(
+        max_length=32,
+        blank=True,
+        help_text="podcast:episode display, e.g. “Ch. 3” for a non-numeric episode.",
+    )
     summary = models.TextField(
         validators=[MaxBytesValidator(4000)],
         help_text=in_feed(
@@ -670,6 +713,12 @@ class Chapter(models.Model):
         help_text="Optional picture shown beside the chapter on the page and in the chapters document.",
     )
     image_renditions = models.JSONField(default=dict, blank=True, editable=False)
+    image_url = models.URLField(
+        "image URL",
+        max_length=1000,
+        blank=True,
+        help_text="For imported chapters: their picture where it is hosted; an upload takes precedence.",
+    )
 
     class Meta:
         ordering = ["start_time", "pk"]
@@ -799,3 +848,262 @@ from .audio_uploads import StagedAudio  # noqa: E402, F401
 from .listen_links import ListenLink  # noqa: E402, F401
 from .notifications import NotificationSettings  # noqa: E402, F401
 from .search.models import SearchEntry  # noqa: E402, F401
+
+# --- Podcasting 2.0 tags a show or an episode carries -------------------------------------------
+
+
+class ShowOrEpisodeTag(models.Model):
+    """A tag found on the channel (``show``) or on one item (``episode``), never both."""
+
+    show = models.ForeignKey(Show, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    episode = models.ForeignKey(Episode, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        abstract = True
+        ordering = ["order", "pk"]
+
+    def clean(self):
+        if (self.show_id is None) == (self.episode_id is None):
+            raise ValidationError("Belongs to a show or to one of its episodes.")
+
+
+def _one_owner(name):
+    return models.CheckConstraint(
+        condition=Q(show__isnull=True, episode__isnull=False) | Q(show__isnull=False, episode__isnull=True),
+        name=name,
+    )
+
+
+class FundingLink(ShowOrEpisodeTag):
+    """podcast:funding: where listeners support the show (several are allowed)."""
+
+    show = models.ForeignKey(
+        Show, null=True, blank=True, on_delete=models.CASCADE, related_name="funding_links"
+    )
+    episode = models.ForeignKey(
+        Episode, null=True, blank=True, on_delete=models.CASCADE, related_name="funding_links"
+    )
+    url = models.URLField(max_length=1000)
+    text = models.CharField(max_length=128, blank=True, help_text="At most 128 characters.")
+
+    class Meta(ShowOrEpisodeTag.Meta):
+        constraints = [_one_owner("funding_link_one_owner")]
+
+    def __str__(self):
+        return self.text or self.url
+
+
+class Location(ShowOrEpisodeTag):
+    """podcast:location: what the show or episode is about, or where it is made."""
+
+    show = models.ForeignKey(Show, null=True, blank=True, on_delete=models.CASCADE, related_name="locations")
+    episode = models.ForeignKey(
+        Episode, null=True, blank=True, on_delete=models.CASCADE, related_name="locations"
+    )
+    name = models.CharField(max_length=128, help_text="Human-readable, at most 128 characters.")
+    geo = models.CharField(max_length=255, blank=True, help_text="A geo: URI, e.g. geo:30.2672,97.7431")
+    osm = models.CharField("OpenStreetMap id", max_length=64, blank=True, help_text="e.g. R113314")
+    rel = models.CharField(
+        max_length=16, blank=True, choices=[("subject", "Subject"), ("creator", "Creator")]
+    )
+    country = models.CharField(max_length=2, blank=True, help_text="ISO 3166-1 alpha-2")
+
+    class Meta(ShowOrEpisodeTag.Meta):
+        constraints = [_one_owner("location_one_owner")]
+
+    def __str__(self):
+        return self.name
+
+
+class TxtRecord(ShowOrEpisodeTag):
+    """podcast:txt: free text for machines, e.g. ``purpose="verify"`` for ownership transfers."""
+
+    show = models.ForeignKey(
+        Show, null=True, blank=True, on_delete=models.CASCADE, related_name="txt_records"
+    )
+    episode = models.ForeignKey(
+        Episode, null=True, blank=True, on_delete=models.CASCADE, related_name="txt_records"
+    )
+    purpose = models.CharField(
+        max_length=128, blank=True, help_text="e.g. verify, applepodcastsverify, release"
+    )
+    value = models.CharField(max_length=4000)
+
+    class Meta(ShowOrEpisodeTag.Meta):
+        constraints = [_one_owner("txt_record_one_owner")]
+        verbose_name = "txt record"
+
+    def __str__(self):
+        return f"{self.purpose}: {self.value}" if self.purpose else self.value
+
+
+class PodcastImage(ShowOrEpisodeTag):
+    """podcast:image: further artwork (banners, social cards) with its purpose and size."""
+
+    show = models.ForeignKey(Show, null=True, blank=True, on_delete=models.CASCADE, related_name="images")
+    episode = models.ForeignKey(
+        Episode, null=True, blank=True, on_delete=models.CASCADE, related_name="images"
+    )
+    href = models.URLField(max_length=1000)
+    alt = models.CharField("alternative text", max_length=500, blank=True)
+    aspect_ratio = models.CharField(max_length=16, blank=True, help_text="e.g. 1/1 or 16/9")
+    width = models.PositiveIntegerField(null=True, blank=True)
+    height = models.PositiveIntegerField(null=True, blank=True)
+    mime_type = models.CharField("type", max_length=64, blank=True)
+    purpose = models.CharField(max_length=128, blank=True, help_text="e.g. artwork, social, banner")
+
+    class Meta(ShowOrEpisodeTag.Meta):
+        constraints = [_one_owner("podcast_image_one_owner")]
+
+    def __str__(self):
+        return self.href
+
+
+class Trailer(models.Model):
+    """podcast:trailer: a trailer of the show (or of one season)."""
+
+    show = models.ForeignKey(Show, on_delete=models.CASCADE, related_name="trailers")
+    title = models.CharField(max_length=128)
+    url = models.URLField(max_length=1000)
+    pub_date = models.DateTimeField("publication time")
+    length = models.PositiveBigIntegerField(null=True, blank=True, help_text="Bytes.")
+    mime_type = models.CharField("type", max_length=64, blank=True)
+    season = models.PositiveIntegerField(null=True, blank=True)
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "pk"]
+
+    def __str__(self):
+        return self.title
+
+
+class PlatformBlock(models.Model):
+    """podcast:block: keep the show off every platform, or off (or on) the one named."""
+
+    show = models.ForeignKey(Show, on_delete=models.CASCADE, related_name="platform_blocks")
+    platform = models.CharField(
+        max_length=64, blank=True, help_text="A service slug (e.g. google, amazon); empty for all."
+    )
+    blocked = models.BooleanField(default=True)
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = "platform block"
+
+    def __str__(self):
+        return f"{self.platform or 'all platforms'}: {'yes' if self.blocked else 'no'}"
+
+
+class SocialInteract(models.Model):
+    """podcast:socialInteract: where listeners comment on the episode."""
+
+    episode = models.ForeignKey(Episode, on_delete=models.CASCADE, related_name="social_interacts")
+    protocol = models.CharField(
+        max_length=32, help_text="activitypub, twitter, lightning, atproto or disabled"
+    )
+    uri = models.CharField(max_length=1000, blank=True)
+    account_id = models.CharField(max_length=255, blank=True)
+    account_url = models.URLField(max_length=1000, blank=True)
+    priority = models.PositiveIntegerField(null=True, blank=True)
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = "social interaction"
+
+    def __str__(self):
+        return f"{self.protocol}: {self.uri}"
+
+
+def alternate_audio_path(alternate, filename):
+    return f"shows/{alternate.episode.show.slug}/episodes/audio/{random_file_name(filename)}"
+
+
+class AlternateEnclosure(models.Model):
+    """podcast:alternateEnclosure: another rendition of the episode (AAC, Opus, video …).
+
+    An uploaded file is read like the main audio (tinytag: duration, bitrate, type, size) and
+    served as its first podcast:source; ``sources`` lists further (or, for imports, all) URIs.
+    """
+
+    episode = models.ForeignKey(Episode, on_delete=models.CASCADE, related_name="alternate_enclosures")
+    file = models.FileField(
+        upload_to=alternate_audio_path,
+        blank=True,
+        validators=[validate_audio_file],
+        help_text="Upload a rendition; its type, length, bitrate and duration are read from it.",
+    )
+    mime_type = models.CharField("type", max_length=64, blank=True)
+    length = models.PositiveBigIntegerField(null=True, blank=True, help_text="Bytes.")
+    bitrate = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    height = models.PositiveIntegerField(null=True, blank=True, help_text="Video height in pixels.")
+    language = models.CharField(max_length=16, blank=True)
+    title = models.CharField(max_length=64, blank=True)
+    rel = models.CharField(max_length=64, blank=True)
+    codecs = models.CharField(max_length=128, blank=True)
+    default = models.BooleanField(default=False)
+    duration = models.PositiveIntegerField("duration (seconds)", null=True, blank=True, editable=False)
+    sources = models.JSONField(
+        default=list,
+        blank=True,
+        help_text='podcast:source elements: [{"uri": "https://…", "contentType": "audio/opus"}].',
+    )
+    integrity = models.JSONField(
+        default=list, blank=True, help_text='podcast:integrity: [{"type": "sri", "value": "sha384-…"}].'
+    )
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "pk"]
+
+    def __str__(self):
+        return self.title or self.mime_type or "alternate enclosure"
+
+    def clean(self):
+        if not self.file and not self.sources:
+            raise ValidationError("Upload a file or give at least one source URI.")
+        if not self.file and not self.mime_type:
+            raise ValidationError({"mime_type": "Give the type of the rendition the sources serve."})
+
+    def read_file(self):
+        """Type, size, duration and bitrate from the uploaded file, as for the main audio."""
+        metadata = read_audio_metadata(self.file.file)
+        self.mime_type = metadata["mime_type"]
+        self.length = metadata["size"]
+        self.duration = metadata["duration"]
+        self.bitrate = round(metadata["size"] * 8 / metadata["duration"]) if metadata["duration"] else None
+
+    def save(self, *args, **kwargs):
+        if self.file and not self.file._committed:
+            self.read_file()
+        super().save(*args, **kwargs)
+
+
+class LiveItem(models.Model):
+    """podcast:liveItem: a live stream announced in the feed; it never changes show fields."""
+
+    STATUS_CHOICES = [("pending", "Pending"), ("live", "Live"), ("ended", "Ended")]
+    show = models.ForeignKey(Show, on_delete=models.CASCADE, related_name="live_items")
+    guid = models.CharField(max_length=255)
+    status = models.CharField(max_length=16, choices=STATUS_CHOICES, default="pending")
+    start = models.DateTimeField()
+    end = models.DateTimeField(null=True, blank=True)
+    title = models.CharField(max_length=255)
+    summary = models.TextField(blank=True)
+    link = models.URLField(max_length=1000, blank=True)
+    enclosure_url = models.URLField(max_length=1000, blank=True)
+    enclosure_type = models.CharField(max_length=64, blank=True)
+    enclosure_length = models.PositiveBigIntegerField(null=True, blank=True)
+    content_links = models.JSONField(
+        default=list, blank=True, help_text='podcast:contentLink: [{"href": "https://…", "text": "…"}].'
+    )
+
+    class Meta:
+        ordering = ["start", "pk"]
+        constraints = [models.UniqueConstraint(fields=["show", "guid"], name="live_item_guid_unique_in_show")]
+
+    def __str__(self):
+        return self.title

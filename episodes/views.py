@@ -282,6 +282,8 @@ def chapters_document(request, episode_id):
             entry["img"] = request.build_absolute_uri(
                 rendition_url(chapter.image, chapter.image_renditions, 640)
             )
+        elif chapter.image_url:
+            entry["img"] = chapter.image_url
         if chapter.url:
             entry["url"] = chapter.url
         chapters.append(entry)

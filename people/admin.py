@@ -74,7 +74,7 @@ class PersonAdmin(NetworkWideAdmin, admin.ModelAdmin):
     list_display = ["name", "slug", "website"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
-    fields = ["name", "slug", "bio", "photo", "website"]
+    fields = ["name", "slug", "bio", "photo", "photo_url", "website"]
     inlines = [PersonLinkInline]
     actions = [merge_selected_people]
     view_on_site = True

@@ -34,6 +34,12 @@ class Person(models.Model):
         validators=[validate_image_file],
         help_text="Square, at least 400 px; used as podcast:person img.",
     )
+    photo_url = models.URLField(
+        "photo URL",
+        max_length=1000,
+        blank=True,
+        help_text="For imported people: their photo where it is hosted (podcast:person img); an upload wins.",
+    )
     website = models.URLField(blank=True, help_text="The person's own page; used as podcast:person href.")
     photo_renditions = models.JSONField(
         default=dict, blank=True, editable=False, help_text="Smaller copies of the photo (WebP and JPEG)."

@@ -6,6 +6,7 @@ feeds can trust what the database holds.
 """
 
 import html as html_lib
+import re
 
 import nh3
 
@@ -37,6 +38,17 @@ def sanitize_html(html):
     ).strip()
 
 
+# Where HTML separates words without a space ("<p>one</p><p>two</p>", "one<br>two").
+_BLOCK_BOUNDARY = re.compile(
+    r"(?i)(?=<(?:/?(?:p|div|br|li|ul|ol|dl|dt|dd|tr|td|th|table|h[1-6]|blockquote|pre|hr|figure|"
+    r"figcaption|section|article|header|footer))\b)"
+)
+
+
 def html_to_text(html):
-    """Plain text of sanitised HTML, for places that take no markup (feed summaries)."""
-    return " ".join(html_lib.unescape(nh3.clean(html or "", tags=set())).split())
+    """Plain text of sanitised HTML, for places that take no markup (feed summaries).
+
+    Block boundaries become spaces, so words the HTML kept apart stay apart.
+    """
+    html = _BLOCK_BOUNDARY.sub(" ", html or "")
+    return " ".join(html_lib.unescape(nh3.clean(html, tags=set())).split())

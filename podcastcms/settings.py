@@ -341,6 +341,10 @@ PODCASTCMS_OWN_ERROR_PAGES = env_flag("PODCASTCMS_OWN_ERROR_PAGES", default=True
 # How long a draft's preview link keeps working, in seconds (default: seven days).
 PODCASTCMS_PREVIEW_MAX_AGE = int(os.environ.get("PODCASTCMS_PREVIEW_MAX_AGE", str(7 * 24 * 3600)))
 
+# Episodes per page of a show's feed (RFC 5005 paging: atom:link rel="next"); 0 (the default)
+# serves every episode in one document, which is what Apple Podcasts reads.
+PODCASTCMS_FEED_PAGE_SIZE = int(os.environ.get("PODCASTCMS_FEED_PAGE_SIZE", "0"))
+
 # Download measurement (episodes.analytics). The OPAWG user-agent lists (v2) are read from this
 # directory, filled by `manage.py refresh_user_agents`; empty: the podcast-app-user-agents package.
 PODCASTCMS_USER_AGENT_LISTS = os.environ.get("PODCASTCMS_USER_AGENT_LISTS", "")

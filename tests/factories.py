@@ -1,6 +1,7 @@
 """Small builders for test data: real rows in the real database, real files."""
 
 import io
+import os
 from datetime import timedelta
 from itertools import count
 from pathlib import Path
@@ -150,7 +151,10 @@ def team_member(role, *shows, all_shows=False, username=None, password="pw-for-t
 
 
 # Real feeds of other shows, kept beside the project (not in it) for import tests.
-SHARED_FEEDS = Path(__file__).resolve().parent.parent.parent / "shared" / "feeds"
+# SHARED_DIR names another place for that folder (a checkout elsewhere).
+SHARED_FEEDS = (
+    Path(os.environ.get("SHARED_DIR") or Path(__file__).resolve().parent.parent.parent / "shared") / "feeds"
+)
 
 
 def shared_feed(name):
@@ -220,3 +224,27 @@ def make_user(username=None, *, role=None, shows=(), all_shows=False, password="
         team.shows.set(shows)
         team.members.add(user)
     return user
+
+
+# The inline prefixes of the feed tags (episodes.admin.feed_tags), for admin form posts.
+SHOW_TAG_PREFIXES = [
+    "funding_links",
+    "locations",
+    "txt_records",
+    "images",
+    "trailers",
+    "platform_blocks",
+    "live_items",
+]
+EPISODE_TAG_PREFIXES = [
+    "funding_links",
+    "locations",
+    "txt_records",
+    "images",
+    "social_interacts",
+    "alternate_enclosures",
+]
+
+
+def empty_inlines(prefixes):
+    return {key: 0 for prefix in prefixes for key in (f"{prefix}-TOTAL_FORMS", f"{prefix}-INITIAL_FORMS")}

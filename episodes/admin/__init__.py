@@ -12,7 +12,7 @@ from reversion.admin import VersionAdmin
 
 from episodes import services
 from episodes.access import can, is_network_admin
-from episodes.admin import bulk, revisions
+from episodes.admin import bulk, feed_tags, revisions
 from episodes.admin.actions import (
     WORKFLOW_ACTIONS,
     EpisodeSlugHistoryInline,
@@ -437,7 +437,10 @@ class EpisodeAdmin(
         ("Feed check", {"fields": ["feed_check"], "classes": ["collapse"]}),
         (
             "Imported from another host",
-            {"fields": ["link", "artwork_url", "chapters_url"], "classes": ["collapse"]},
+            {
+                "fields": ["link", "artwork_url", "chapters_url", ("season_name", "episode_display")],
+                "classes": ["collapse"],
+            },
         ),
     ]
     inlines = [
@@ -448,6 +451,7 @@ class EpisodeAdmin(
         ChapterInline,
         TranscriptInline,
         SoundbiteInline,
+        *feed_tags.EPISODE_INLINES,
         PublicationRecordInline,
         EpisodeSlugHistoryInline,
     ]
@@ -655,7 +659,9 @@ class ShowAdmin(FeedCheckField, ShowScopedAdmin, admin.ModelAdmin):
                     "podcast_locked",
                     "medium",
                     ("license", "license_url"),
-                    ("funding_url", "funding_text"),
+                    "more_categories",
+                    ("update_frequency", "update_frequency_rrule"),
+                    ("update_frequency_complete", "update_frequency_dtstart"),
                     "artwork_url",
                     ("new_feed_url", "feed_move_confirmed"),
                 ],
@@ -663,7 +669,7 @@ class ShowAdmin(FeedCheckField, ShowScopedAdmin, admin.ModelAdmin):
             },
         ),
     ]
-    inlines = [ShowHostInline, AnnouncementInline, ListenLinkInline]
+    inlines = [ShowHostInline, AnnouncementInline, ListenLinkInline, *feed_tags.SHOW_INLINES]
     view_on_site = True
 
     def has_add_permission(self, request):

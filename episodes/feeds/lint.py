@@ -206,7 +206,6 @@ def lint_show(show, episodes=True):
         ("The copyright", "copyright"),
     ):
         findings += check_length(getattr(show, name), label, field_name=name)
-    findings += check_length(show.funding_text, "The funding text", MAX_FUNDING_CHARS, "funding_text")
     if show.artwork or not show.artwork_url:
         findings += check_artwork(show.artwork, "The show artwork")
     else:
@@ -226,12 +225,13 @@ def lint_show(show, episodes=True):
     if not show.language.strip():
         findings.append(Finding(ERROR, "The language is missing (e.g. en-us).", field="language"))
     if not show.owner_email:
+        # A warning: Apple no longer requires it (2023); directories still verify through it.
         if show.podcast_locked:
             findings.append(
                 Finding(
-                    ERROR,
-                    "The owner e-mail is missing: podcast:locked needs it, and directories send "
-                    "their verification mail there.",
+                    WARNING,
+                    "The owner e-mail is missing: podcast:locked names it as the owner, and "
+                    "directories send their verification mail there.",
                     field="owner_email",
                 )
             )
@@ -249,6 +249,7 @@ def lint_show(show, episodes=True):
                 "confirm it to redirect the old URL.",
             )
         )
+    findings += lint_show_tags(show)
     if show.license and not show.license_url and " " in show.license:
         findings.append(
             Finding(
@@ -259,6 +260,79 @@ def lint_show(show, episodes=True):
         for episode in show.episodes.exclude(status="draft").order_by("published_at", "pk"):
             episode.show = show
             findings += lint_episode(episode)
+    return findings
+
+
+SOCIAL_PROTOCOLS = {
+    "disabled",
+    "activitypub",
+    "twitter",
+    "lightning",
+    "atproto",
+    "bluesky",
+    "nostr",
+    "matrix",
+    "xmpp",
+}
+TXT_MAX = 4000
+
+
+def lint_tag_rows(funding, locations, txts, images, subject=""):
+    """Rules shared by the channel's and the items' podcast:funding, location, txt and image."""
+    findings = []
+
+    def add(severity, message):
+        findings.append(Finding(severity, message, subject))
+
+    # Lengths (funding text 128, location name 128) are the columns' own limits.
+    for link in funding:
+        if not link.text:
+            add(WARNING, f"The funding link {link.url} has no text; apps show it as a bare URL.")
+    for location in locations:
+        if location.geo and not location.geo.startswith("geo:"):
+            add(ERROR, f"The location geo “{location.geo}” is not a geo: URI.")
+        if not (location.geo or location.osm):
+            add(WARNING, f"The location “{location.name}” has neither geo nor osm; apps cannot place it.")
+    for record in txts:
+        if record.purpose == "verify" and " " in record.value.strip():
+            add(ERROR, "A podcast:txt for verification holds one token, without spaces.")
+    for image in images:
+        if image.mime_type and not image.mime_type.startswith("image/"):
+            add(ERROR, f"The podcast:image {image.href} has the type {image.mime_type}, not an image type.")
+    return findings
+
+
+def lint_show_tags(show):
+    from episodes.models import FundingLink, Location, PodcastImage, TxtRecord
+
+    findings = lint_tag_rows(
+        FundingLink.objects.filter(show=show),
+        Location.objects.filter(show=show),
+        TxtRecord.objects.filter(show=show),
+        PodcastImage.objects.filter(show=show),
+    )
+    if show.podcast_locked and not show.owner_email:
+        pass  # reported with the owner e-mail above
+    for trailer in show.trailers.all():
+        if not trailer.mime_type:
+            findings.append(Finding(WARNING, f"The trailer “{trailer.title}” has no type."))
+        if not trailer.length:
+            findings.append(Finding(WARNING, f"The trailer “{trailer.title}” has no length in bytes."))
+    if show.update_frequency_rrule and not show.update_frequency_rrule.upper().startswith("FREQ="):
+        findings.append(
+            Finding(ERROR, "The update frequency rule must be an RFC 5545 rule starting with FREQ=.")
+        )
+    if show.update_frequency_rrule and not show.update_frequency:
+        findings.append(Finding(ERROR, "podcast:updateFrequency needs its text (e.g. “Weekly”)."))
+    blocks = list(show.platform_blocks.all())
+    if any(block.blocked and not block.platform for block in blocks) and not show.itunes_block:
+        findings.append(
+            Finding(
+                WARNING, "podcast:block yes hides the show from every platform; Apple reads itunes:block."
+            )
+        )
+    if len({block.platform for block in blocks}) != len(blocks):
+        findings.append(Finding(ERROR, "podcast:block names the same platform twice."))
     return findings
 
 
@@ -293,11 +367,82 @@ def lint_episode(episode):
     findings.extend(Finding(f.severity, f.message, subject, field="audio") for f in lint_enclosure(episode))
     if episode.artwork_url and not episode.artwork:
         add(WARNING, HOSTED_ARTWORK_UNCHECKED.format(label="The episode artwork"), "artwork")
+    if episode.pk:
+        findings += lint_episode_tags(episode, subject)
     if episode.artwork:
         findings.extend(
             Finding(f.severity, f.message, subject, field="artwork")
             for f in check_artwork(episode.artwork, "The episode artwork")
         )
+    return findings
+
+
+def lint_episode_tags(episode, subject):
+    from episodes.models import FundingLink, Location, PodcastImage, TxtRecord
+
+    findings = lint_tag_rows(
+        FundingLink.objects.filter(episode=episode),
+        Location.objects.filter(episode=episode),
+        TxtRecord.objects.filter(episode=episode),
+        PodcastImage.objects.filter(episode=episode),
+        subject,
+    )
+    for social in episode.social_interacts.all():
+        if social.protocol not in SOCIAL_PROTOCOLS:
+            findings.append(
+                Finding(WARNING, f"socialInteract protocol “{social.protocol}” is not a known one.", subject)
+            )
+        if social.protocol != "disabled" and not social.uri:
+            findings.append(Finding(ERROR, "A podcast:socialInteract needs the uri of the post.", subject))
+    for alternate in episode.alternate_enclosures.all():
+        label = f"The alternate enclosure “{alternate}”"
+        if not alternate.mime_type:
+            findings.append(Finding(ERROR, f"{label} has no type.", subject))
+        if not (alternate.file or alternate.sources):
+            findings.append(Finding(ERROR, f"{label} has no podcast:source.", subject))
+        if not alternate.length:
+            findings.append(Finding(WARNING, f"{label} has no length in bytes.", subject))
+    findings += lint_transcript_speakers(episode, subject)
+    defaults = sum(alternate.default for alternate in episode.alternate_enclosures.all())
+    if defaults > 1:
+        findings.append(Finding(ERROR, "More than one alternate enclosure is marked default.", subject))
+    return findings
+
+
+_VOICE = re.compile(r"<v(?:\.[^\s>]+)*[ \t]+([^>]+)>")
+
+
+def vtt_speakers(text):
+    """The speaker names of a WebVTT document's voice tags (``<v Ann Host>``), in first-seen order."""
+    names = []
+    for match in _VOICE.finditer(text):
+        name = " ".join(match.group(1).split())
+        if name and name not in names:
+            names.append(name)
+    return names
+
+
+def lint_transcript_speakers(episode, subject):
+    """Voice tags of uploaded WebVTT transcripts should name the people credited on the episode."""
+    findings = []
+    credited = {credit.person.name.casefold() for credit in episode.credits.select_related("person")}
+    for transcript in episode.transcripts.filter(mime_type="text/vtt").exclude(file=""):
+        try:
+            with transcript.file.open("rb") as file:
+                text = file.read(2_000_000).decode("utf-8", "replace")
+        except OSError:
+            findings.append(Finding(ERROR, "A transcript file is missing from storage.", subject))
+            continue
+        unknown = [name for name in vtt_speakers(text) if name.casefold() not in credited]
+        if unknown:
+            findings.append(
+                Finding(
+                    WARNING,
+                    f"The transcript's voice tags name {', '.join(unknown)}, who "
+                    f"{'is' if len(unknown) == 1 else 'are'} not credited on the episode (podcast:person).",
+                    subject,
+                )
+            )
     return findings
 
 
@@ -375,3 +520,120 @@ def feed_check(obj):
 
 
 feed_check.short_description = "Feed check"
+
+
+# --- the served document ------------------------------------------------------------------------
+
+ITUNES = "{http://www.itunes.com/dtds/podcast-1.0.dtd}"
+PODCAST = "{https://podcastindex.org/namespace/1.0}"
+ATOM = "{http://www.w3.org/2005/Atom}"
+_RFC2822 = re.compile(
+    r"^[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} ([+-]\d{4}|GMT|UTC|[A-Z]{3})$"
+)
+
+
+def lint_feed_document(data):
+    """Findings for a feed document as directories read it (any feed we serve: a show's, the
+    network's, the publisher feed). Checks what a model-level lint cannot: the XML itself."""
+    import xml.etree.ElementTree as ET
+
+    try:
+        root = ET.fromstring(data)
+    except ET.ParseError as exc:
+        return [Finding(ERROR, f"The feed is not well-formed XML ({exc}).")]
+    channel = root.find("channel")
+    if root.tag != "rss" or channel is None:
+        return [Finding(ERROR, "The document is not RSS 2.0 (no rss/channel).")]
+    findings = []
+
+    def add(severity, message, subject=""):
+        findings.append(Finding(severity, message, subject))
+
+    def text(element, name):
+        return (element.findtext(name) or "").strip()
+
+    medium = text(channel, f"{PODCAST}medium") or "podcast"
+    for name in ("title", "description", "link"):
+        if not text(channel, name):
+            add(ERROR, f"The channel has no {name}.")
+    if utf8_size(text(channel, "description")) > MAX_DESCRIPTION_BYTES:
+        add(ERROR, f"The channel description is over {MAX_DESCRIPTION_BYTES} bytes.")
+    if not text(channel, "language"):
+        add(ERROR, "The channel has no language.")
+    self_links = [link for link in channel.findall(f"{ATOM}link") if link.get("rel") == "self"]
+    if not self_links:
+        add(ERROR, 'The channel has no atom:link rel="self".')
+    if not text(channel, f"{PODCAST}guid"):
+        add(ERROR, "The channel has no podcast:guid.")
+    image = channel.find(f"{ITUNES}image")
+    if image is None or not (image.get("href") or "").strip():
+        add(ERROR, "The channel has no itunes:image.")
+    categories = channel.findall(f"{ITUNES}category")
+    if not categories:
+        add(ERROR, "The channel has no itunes:category.")
+    for category in categories:
+        name = category.get("text", "")
+        if name not in APPLE_CATEGORIES:
+            add(ERROR, f"“{name}” is not one of Apple's categories.")
+        for sub in category.findall(f"{ITUNES}category"):
+            if sub.get("text") not in APPLE_CATEGORIES.get(name, ()):
+                add(ERROR, f"“{sub.get('text')}” is not a subcategory of {name}.")
+    explicit = text(channel, f"{ITUNES}explicit")
+    if explicit not in ("true", "false"):
+        add(ERROR, f"The channel's itunes:explicit is “{explicit}”; Apple wants true or false.")
+    owner = channel.find(f"{ITUNES}owner")
+    if owner is None or not text(owner, f"{ITUNES}email"):
+        add(WARNING, "The channel has no itunes:owner e-mail; directories use it to verify ownership.")
+    locked = channel.find(f"{PODCAST}locked")
+    if locked is not None and (locked.text or "").strip() not in ("yes", "no"):
+        add(ERROR, "podcast:locked must be yes or no.")
+    for funding in channel.findall(f"{PODCAST}funding"):
+        if len((funding.text or "").strip()) > MAX_FUNDING_CHARS:
+            add(ERROR, f"A podcast:funding text is over {MAX_FUNDING_CHARS} characters.")
+        if not funding.get("url"):
+            add(ERROR, "A podcast:funding has no url.")
+    for txt in channel.iter(f"{PODCAST}txt"):
+        if len(txt.text or "") > TXT_MAX:
+            add(ERROR, f"A podcast:txt is over {TXT_MAX} characters.")
+    for trailer in channel.findall(f"{PODCAST}trailer"):
+        if not (trailer.get("url") and trailer.get("pubdate")):
+            add(ERROR, "A podcast:trailer needs url and pubdate.")
+    guids = set()
+    for item in channel.findall("item"):
+        title = text(item, "title")
+        subject = f"“{title}”" if title else "An item"
+        if not title:
+            add(ERROR, "The item has no title.", subject)
+        guid = text(item, "guid")
+        if not guid:
+            add(ERROR, "The item has no guid.", subject)
+        elif guid in guids:
+            add(ERROR, f"The guid {guid} appears twice.", subject)
+        guids.add(guid)
+        enclosure = item.find("enclosure")
+        if enclosure is None:
+            if medium not in ("publisher",):
+                add(ERROR, "The item has no enclosure.", subject)
+        else:
+            for attribute in ("url", "length", "type"):
+                if not enclosure.get(attribute):
+                    add(ERROR, f"The enclosure has no {attribute}.", subject)
+            if not (enclosure.get("length") or "").isdigit():
+                add(ERROR, "The enclosure length is not a number of bytes.", subject)
+        published = text(item, "pubDate")
+        if published and not _RFC2822.match(published):
+            add(ERROR, f"The pubDate “{published}” is not an RFC 2822 date.", subject)
+        if utf8_size(text(item, "description")) > MAX_DESCRIPTION_BYTES:
+            add(ERROR, f"The description is over {MAX_DESCRIPTION_BYTES} bytes.", subject)
+        item_explicit = text(item, f"{ITUNES}explicit")
+        if item_explicit and item_explicit not in ("true", "false"):
+            add(ERROR, f"itunes:explicit is “{item_explicit}”; Apple wants true or false.", subject)
+        for alternate in item.findall(f"{PODCAST}alternateEnclosure"):
+            if not alternate.get("type"):
+                add(ERROR, "A podcast:alternateEnclosure has no type.", subject)
+            if alternate.find(f"{PODCAST}source") is None:
+                add(ERROR, "A podcast:alternateEnclosure has no podcast:source.", subject)
+        for social in item.findall(f"{PODCAST}socialInteract"):
+            if social.get("protocol") != "disabled" and not social.get("uri"):
+                add(ERROR, "A podcast:socialInteract has no uri.", subject)
+    return findings

@@ -9,7 +9,7 @@ the bottom answer conditional requests from one query before any of this runs (`
 
 import html
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from io import BytesIO
 
 from django.conf import settings
@@ -21,7 +21,23 @@ from django.utils.feedgenerator import Enclosure, Rss201rev2Feed, rfc2822_date
 from django.utils.xmlutils import SimplerXMLGenerator
 
 from episodes.feeds.caching import Validators, conditional_feed_response, network_state, show_feed_state
-from episodes.models import Chapter, Episode, Network, Show, Soundbite, Transcript
+from episodes.models import (
+    AlternateEnclosure,
+    Chapter,
+    Episode,
+    FundingLink,
+    LiveItem,
+    Location,
+    Network,
+    PlatformBlock,
+    PodcastImage,
+    Show,
+    SocialInteract,
+    Soundbite,
+    Trailer,
+    Transcript,
+    TxtRecord,
+)
 from people.models import Credit, Person, ShowHost
 from podcastcms.sanitize import html_to_text
 from podcastcms.validators import AUDIO_MIME_TYPES
@@ -31,6 +47,9 @@ ITUNES_NS = "http://www.itunes.com/dtds/podcast-1.0.dtd"
 CONTENT_NS = "http://purl.org/rss/1.0/modules/content/"
 PODCAST_NS = "https://podcastindex.org/namespace/1.0"
 CHAPTERS_TYPE = "application/json+chapters"
+PSC_NS = "http://podlove.org/simple-chapters"
+# <generator>: the importer knows our feeds by it, and with it which addresses are our fallbacks.
+FEED_GENERATOR = "podcastcms"
 NETWORK_FEED_SIZE = 50
 TRANSCRIPT_EXTENSIONS = {
     "text/vtt": "vtt",
@@ -169,6 +188,7 @@ class PodcastFeedGenerator(Rss201rev2Feed):
         attrs["xmlns:itunes"] = ITUNES_NS
         attrs["xmlns:content"] = CONTENT_NS
         attrs["xmlns:podcast"] = PODCAST_NS
+        attrs["xmlns:psc"] = PSC_NS
         return attrs
 
     def add_root_elements(self, handler):
@@ -180,6 +200,11 @@ class PodcastFeedGenerator(Rss201rev2Feed):
             quick("atom:link", None, {"rel": "hub", "href": hub})
         if settings.PODPING_URL:
             quick("podcast:podping", None, {"usesPodping": "true"})
+        quick("generator", FEED_GENERATOR)
+        for rel, href in feed.get("page_links", ()):
+            quick("atom:link", None, {"rel": rel, "href": href})
+        if feed.get("itunes_subtitle"):
+            quick("itunes:subtitle", feed["itunes_subtitle"])
         if feed.get("itunes_title"):
             quick("itunes:title", feed["itunes_title"])
         if feed.get("itunes_type"):
@@ -195,11 +220,14 @@ class PodcastFeedGenerator(Rss201rev2Feed):
             handler.endElement("itunes:owner")
         if feed.get("image"):
             quick("itunes:image", None, {"href": feed["image"]})
-        if feed.get("category"):
-            handler.startElement("itunes:category", {"text": feed["category"]})
-            if feed.get("subcategory"):
-                quick("itunes:category", None, {"text": feed["subcategory"]})
-            handler.endElement("itunes:category")
+        categories = [(feed["category"], feed.get("subcategory"))] if feed.get("category") else []
+        for category, subcategory in [*categories, *feed.get("more_categories", ())]:
+            if subcategory:
+                handler.startElement("itunes:category", {"text": category})
+                quick("itunes:category", None, {"text": subcategory})
+                handler.endElement("itunes:category")
+            else:
+                quick("itunes:category", None, {"text": category})
         if feed.get("explicit") is not None:
             quick("itunes:explicit", yes_no(feed["explicit"]))
         if feed.get("itunes_block"):
@@ -215,8 +243,13 @@ class PodcastFeedGenerator(Rss201rev2Feed):
         if feed.get("locked") is not None:
             attrs = {"owner": feed["owner_email"]} if feed.get("owner_email") else {}
             quick("podcast:locked", "yes" if feed["locked"] else "no", attrs)
-        if feed.get("funding_url"):
-            quick("podcast:funding", feed.get("funding_text") or "", {"url": feed["funding_url"]})
+        for funding in feed.get("funding", ()):
+            quick("podcast:funding", funding["text"], funding["attrs"])
+        for name in ("locations", "txts", "images", "trailers", "blocks"):
+            for element in feed.get(name, ()):
+                quick(element["tag"], element["text"], element["attrs"])
+        if feed.get("update_frequency"):
+            quick("podcast:updateFrequency", *feed["update_frequency"])
         if feed.get("license"):
             attrs = {"url": feed["license_url"]} if feed.get("license_url") else {}
             quick("podcast:license", feed["license"], attrs)
@@ -233,6 +266,23 @@ class PodcastFeedGenerator(Rss201rev2Feed):
             handler.startElement("podcast:publisher", {})
             quick("podcast:remoteItem", None, feed["publisher"])
             handler.endElement("podcast:publisher")
+        for live in feed.get("live_items", ()):
+            self.add_live_item(handler, live)
+
+    @staticmethod
+    def add_live_item(handler, live):
+        quick = handler.addQuickElement
+        handler.startElement("podcast:liveItem", live["attrs"])
+        quick("title", live["title"])
+        if live["link"]:
+            quick("link", live["link"])
+        quick("description", live["summary"])
+        quick("guid", live["guid"], {"isPermaLink": "false"})
+        if live["enclosure"]:
+            quick("enclosure", None, live["enclosure"])
+        for link in live["content_links"]:
+            quick("podcast:contentLink", link.get("text") or "", {"href": link.get("href") or ""})
+        handler.endElement("podcast:liveItem")
 
     def add_item_elements(self, handler, item):
         super().add_item_elements(handler, item)
@@ -251,17 +301,31 @@ class PodcastFeedGenerator(Rss201rev2Feed):
         if item["content_encoded"]:
             handler.cdata_element("content:encoded", item["content_encoded"])
         if item["season"]:
-            quick("podcast:season", str(item["season"]))
+            quick("podcast:season", str(item["season"]), _attrs(name=item.get("season_name")))
         if item["number"]:
-            quick("podcast:episode", str(item["number"]))
+            quick("podcast:episode", str(item["number"]), _attrs(display=item.get("episode_display")))
         for person in item["persons"]:
             self.add_person(handler, person)
         for transcript in item["transcripts"]:
             quick("podcast:transcript", None, transcript)
         if item["chapters_url"]:
             quick("podcast:chapters", None, {"url": item["chapters_url"], "type": CHAPTERS_TYPE})
+        if item.get("psc_chapters"):
+            handler.startElement("psc:chapters", {"version": "1.2"})
+            for chapter in item["psc_chapters"]:
+                quick("psc:chapter", None, chapter)
+            handler.endElement("psc:chapters")
         for soundbite in item["soundbites"]:
             quick("podcast:soundbite", soundbite["title"], soundbite["attrs"])
+        for element in item.get("tags", ()):
+            quick(element["tag"], element["text"], element["attrs"])
+        for alternate in item.get("alternates", ()):
+            handler.startElement("podcast:alternateEnclosure", alternate["attrs"])
+            for source in alternate["sources"]:
+                quick("podcast:source", None, source)
+            for integrity in alternate["integrity"]:
+                quick("podcast:integrity", None, integrity)
+            handler.endElement("podcast:alternateEnclosure")
         if item.get("source"):
             # RSS 2.0 <source>: in the network feed, the show an episode comes from.
             quick("source", item["source"]["title"], {"url": item["source"]["url"]})
@@ -305,9 +369,17 @@ class FeedData:
         self.soundbites = defaultdict(list)
         for row in Soundbite.objects.filter(episode__in=ids).order_by("start_time", "pk"):
             self.soundbites[row.episode_id].append(row)
-        self.with_chapters = set(
-            Chapter.objects.filter(episode__in=ids).order_by().values_list("episode_id", flat=True).distinct()
-        )
+        self.chapters = defaultdict(list)
+        for row in Chapter.objects.filter(episode__in=ids).order_by("start_time", "pk"):
+            self.chapters[row.episode_id].append(row)
+        self.with_chapters = set(self.chapters)
+        self.tags = defaultdict(list)  # episode id: item elements of funding, location, txt, image, social
+        for model in (FundingLink, Location, TxtRecord, PodcastImage, SocialInteract):
+            for row in model.objects.filter(episode__in=ids).order_by("order", "pk"):
+                self.tags[row.episode_id].append(tag_element(row))
+        self.alternates = defaultdict(list)
+        for row in AlternateEnclosure.objects.filter(episode__in=ids).order_by("order", "pk"):
+            self.alternates[row.episode_id].append(alternate_element(row))
         self.hosts = {}
         self.people = Person.objects.in_bulk(person_ids)
         self._people = {}
@@ -333,8 +405,8 @@ class FeedData:
                 "group": group,
                 "href": person.website or absolute_url(person.get_absolute_url()),
             }
-            if person.photo:
-                attrs["img"] = file_url(person.photo)
+            if person.photo or person.photo_url:
+                attrs["img"] = file_url(person.photo) or person.photo_url
             self._people[key] = {"name": clean_text(person.name), "attrs": attrs}
         return self._people[key]
 
@@ -349,14 +421,116 @@ class FeedData:
 
 
 def episode_persons(data, episode):
-    """Item-level persons replace the channel's, so the show's hosts lead each item's list
-    unless the episode credits its hosts itself."""
-    credits = data.credits.get(episode.pk, [])
-    entries = []
-    if not any(role == "host" for _, role, _ in credits):
-        entries.extend((host.person, host.role, host.group) for host in data.show_hosts(episode.show))
-    entries.extend((data.people[person_id], role, group) for person_id, role, group in credits)
-    return [data.person(person, role, group) for person, role, group in entries]
+    """The episode's credits, exactly: an item without its own people has the channel's (the
+    show's hosts, which new episodes are credited with), so nothing is repeated or added."""
+    return [
+        data.person(data.people[person_id], role, group)
+        for person_id, role, group in data.credits.get(episode.pk, [])
+    ]
+
+
+def number(value):
+    """A decimal as feeds write it: no trailing zeros (``128000``, ``511276.52``)."""
+    text = format(value, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def _attrs(**values):
+    return {key: str(value) for key, value in values.items() if value not in (None, "", False)}
+
+
+def tag_element(row):
+    """The feed element of a funding link, location, txt record, image or social interaction."""
+    if isinstance(row, FundingLink):
+        return {"tag": "podcast:funding", "text": clean_text(row.text), "attrs": {"url": row.url}}
+    if isinstance(row, Location):
+        attrs = _attrs(geo=row.geo, osm=row.osm, rel=row.rel, country=row.country)
+        return {"tag": "podcast:location", "text": clean_text(row.name), "attrs": attrs}
+    if isinstance(row, TxtRecord):
+        return {"tag": "podcast:txt", "text": clean_text(row.value), "attrs": _attrs(purpose=row.purpose)}
+    if isinstance(row, PodcastImage):
+        attrs = _attrs(
+            href=row.href,
+            alt=row.alt,
+            width=row.width,
+            height=row.height,
+            type=row.mime_type,
+            purpose=row.purpose,
+        )
+        if row.aspect_ratio:
+            attrs["aspect-ratio"] = row.aspect_ratio
+        return {"tag": "podcast:image", "text": None, "attrs": attrs}
+    if isinstance(row, SocialInteract):
+        attrs = _attrs(
+            protocol=row.protocol,
+            uri=row.uri,
+            accountId=row.account_id,
+            accountUrl=row.account_url,
+            priority=row.priority,
+        )
+        return {"tag": "podcast:socialInteract", "text": None, "attrs": attrs}
+    if isinstance(row, Trailer):
+        attrs = _attrs(
+            url=row.url,
+            pubdate=rfc2822_date(row.pub_date),
+            length=row.length,
+            type=row.mime_type,
+            season=row.season,
+        )
+        return {"tag": "podcast:trailer", "text": clean_text(row.title), "attrs": attrs}
+    if isinstance(row, PlatformBlock):
+        return {
+            "tag": "podcast:block",
+            "text": "yes" if row.blocked else "no",
+            "attrs": _attrs(id=row.platform),
+        }
+    raise TypeError(type(row).__name__)
+
+
+def alternate_element(row):
+    """podcast:alternateEnclosure: an uploaded rendition is served first, then the given sources."""
+    attrs = _attrs(
+        type=row.mime_type,
+        length=row.length,
+        bitrate=number(row.bitrate) if row.bitrate is not None else None,
+        height=row.height,
+        lang=row.language,
+        title=row.title,
+        rel=row.rel,
+        codecs=row.codecs,
+    )
+    if row.default:
+        attrs["default"] = "true"
+    sources = [{"uri": file_url(row.file)}] if row.file else []
+    for source in row.sources:
+        entry = {"uri": source.get("uri", "")}
+        if source.get("contentType"):
+            entry["contentType"] = source["contentType"]
+        sources.append(entry)
+    integrity = [{"type": item.get("type", ""), "value": item.get("value", "")} for item in row.integrity]
+    return {"attrs": attrs, "sources": sources, "integrity": integrity}
+
+
+def live_item_element(live):
+    attrs = {"status": live.status, "start": live.start.isoformat()}
+    if live.end:
+        attrs["end"] = live.end.isoformat()
+    enclosure = None
+    if live.enclosure_url:
+        enclosure = {
+            "url": live.enclosure_url,
+            "type": live.enclosure_type or "audio/mpeg",
+            "length": str(live.enclosure_length or 0),
+        }
+    return {
+        "attrs": attrs,
+        "title": clean_text(live.title),
+        "summary": clean_text(live.summary),
+        "link": live.link,
+        "guid": live.guid,
+        "enclosure": enclosure,
+        "content_links": live.content_links,
+    }
 
 
 def read_text(data, campaign_id, copy):
@@ -380,7 +554,9 @@ def episode_item(data, episode):
     description = text_as_html(
         "\n\n".join([summary] * bool(summary) + [f"{text} {url}" for text, url in reads])
     )
-    parts = [f"<p>{html.escape(summary)}</p>"] if summary else []
+    # content:encoded is the show notes (and sponsor reads), never the summary again: apps show
+    # description and notes together, and an import would store the summary twice.
+    parts = []
     parts.extend(
         f'<p>{html.escape(text)} <a href="{html.escape(url)}">{html.escape(url)}</a></p>'
         for text, url in reads
@@ -400,10 +576,20 @@ def episode_item(data, episode):
         if transcript.is_captions:
             attrs["rel"] = "captions"
         transcripts.append(attrs)
+    psc_chapters = []
+    # The source's chapters document where the episode has one (its chapters are in psc too);
+    # else ours, built from the chapter rows.
+    chapters_url = episode.chapters_url
     if episode.pk in data.with_chapters:
-        chapters_url = data.chapters_url.format(episode.pk)
-    else:
-        chapters_url = episode.chapters_url
+        chapters_url = chapters_url or data.chapters_url.format(episode.pk)
+        for chapter in data.chapters[episode.pk]:
+            attrs = {"start": number(chapter.start_time), "title": clean_text(chapter.title)}
+            if chapter.url:
+                attrs["href"] = chapter.url
+            image = file_url(chapter.image) if chapter.image else chapter.image_url
+            if image:
+                attrs["image"] = image
+            psc_chapters.append(attrs)
     soundbites = [
         {
             "title": clean_text(bite.title),
@@ -421,16 +607,21 @@ def episode_item(data, episode):
         "enclosures": episode_enclosures(episode),
         "episode_type": episode.episode_type,
         "season": episode.season,
+        "season_name": clean_text(episode.season_name),
         "number": episode.number,
+        "episode_display": clean_text(episode.episode_display),
         "duration": episode.duration,
-        "explicit": episode.explicit or show.explicit,
+        "explicit": episode.explicit,
         "image": artwork_url(episode) or info["image"],
         # The notes were sanitised when saved (RichTextField); the rest is escaped above.
         "content_encoded": "".join(parts),
         "persons": episode_persons(data, episode),
         "transcripts": transcripts,
         "chapters_url": chapters_url,
+        "psc_chapters": psc_chapters,
         "soundbites": soundbites,
+        "tags": data.tags.get(episode.pk, ()),
+        "alternates": data.alternates.get(episode.pk, ()),
     }
 
 
@@ -494,13 +685,61 @@ def publisher_item(network):
     }
 
 
+def show_tags(show):
+    """The channel's Podcasting 2.0 tags, a fixed number of queries."""
+    funding = [tag_element(row) for row in FundingLink.objects.filter(show=show).order_by("order", "pk")]
+    update_frequency = None
+    if show.update_frequency:
+        attrs = _attrs(rrule=show.update_frequency_rrule)
+        if show.update_frequency_complete:
+            attrs["complete"] = "true"
+        if show.update_frequency_dtstart:
+            attrs["dtstart"] = show.update_frequency_dtstart.isoformat()
+        update_frequency = (clean_text(show.update_frequency), attrs)
+    return {
+        "funding": funding,
+        "locations": [tag_element(row) for row in Location.objects.filter(show=show).order_by("order", "pk")],
+        "txts": [tag_element(row) for row in TxtRecord.objects.filter(show=show).order_by("order", "pk")],
+        "images": [
+            tag_element(row) for row in PodcastImage.objects.filter(show=show).order_by("order", "pk")
+        ],
+        "trailers": [tag_element(row) for row in show.trailers.order_by("order", "pk")],
+        "blocks": [tag_element(row) for row in show.platform_blocks.order_by("order", "pk")],
+        "update_frequency": update_frequency,
+        "live_items": [
+            live_item_element(live) for live in LiveItem.objects.filter(show=show).order_by("start", "pk")
+        ],
+    }
+
+
 class ShowFeed(Feed):
     """One show's feed, with every Apple and Podcasting 2.0 tag that applies."""
 
     feed_type = PodcastFeedGenerator
 
-    def __init__(self, now=None):
+    def __init__(self, now=None, page=1):
         self.now = now or timezone.now()
+        self.page = page
+
+    def page_size(self):
+        return max(0, settings.PODCASTCMS_FEED_PAGE_SIZE)
+
+    def page_links(self, show, count):
+        """RFC 5005 paged-feed links: first, last, and previous / next where there are such pages."""
+        size = self.page_size()
+        if not size or count <= size:
+            return [], None
+        last = -(-count // size)
+        if self.page > last:
+            raise Http404("No such page of this feed.")
+        url = absolute_url(show.get_feed_url())
+        page_url = lambda n: url if n == 1 else f"{url}?page={n}"  # noqa: E731
+        links = [("first", page_url(1)), ("last", page_url(last))]
+        if self.page > 1:
+            links.append(("previous", page_url(self.page - 1)))
+        if self.page < last:
+            links.append(("next", page_url(self.page + 1)))
+        return links, slice((self.page - 1) * size, self.page * size)
 
     def get_object(self, request, show_slug):
         try:
@@ -509,11 +748,20 @@ class ShowFeed(Feed):
             raise Http404("No such feed.") from None
 
     def get_feed(self, show, request):
-        self.language = clean_text(show.language)
+        self.language = clean_text(show.language) or None
         self.network = Network.load()
         self.data = FeedData(self.episodes(show), self.now)
         feed = super().get_feed(show, request)
-        episodes = list(self.episodes(show))
+        feed.feed["language"] = self.language  # none when the show has none, not the site's
+        episodes_query = self.episodes(show)
+        links, window = self.page_links(show, episodes_query.count()) if self.page_size() else ([], None)
+        if window is not None:
+            episodes_query = episodes_query[window]
+            self.data = FeedData(
+                Episode.objects.filter(pk__in=list(episodes_query.values_list("pk", flat=True))), self.now
+            )
+        feed.feed["page_links"] = links
+        episodes = list(episodes_query)
         for episode in episodes:
             episode.show = show
         add_episode_items(feed, self.data, episodes)
@@ -547,12 +795,14 @@ class ShowFeed(Feed):
         return {
             "itunes_title": clean_text(show.title),
             "itunes_type": show.show_type,
-            "itunes_author": clean_text(show.author or show.owner_name),
+            "itunes_subtitle": clean_text(show.subtitle),
+            "itunes_author": clean_text(show.author),
             "owner_name": clean_text(show.owner_name),
             "owner_email": clean_text(show.owner_email),
             "image": artwork_url(show),
             "category": show.category,
             "subcategory": show.subcategory,
+            "more_categories": [tuple(pair) for pair in show.more_categories],
             "explicit": show.explicit,
             "itunes_block": show.itunes_block,
             "itunes_complete": show.itunes_complete,
@@ -560,8 +810,7 @@ class ShowFeed(Feed):
             "podcast_guid": str(show.podcast_guid),
             "medium": show.medium,
             "locked": show.podcast_locked,
-            "funding_url": show.funding_url,
-            "funding_text": clean_text(show.funding_text),
+            **show_tags(show),
             "license": clean_text(show.license),
             "license_url": show.license_url,
             "persons": [
@@ -598,10 +847,21 @@ class NetworkChannel(Feed):
         return text_as_html(clean_text(network.description or network.tagline or network.name))
 
     def feed_extra_kwargs(self, network):
+        """A network feed is a podcast channel too: artwork, category and explicit as directories
+        require them; the category is the one most public shows have, explicit if any show is."""
+        shows = list(
+            Show.objects.public().order_by("title", "pk").values_list("category", "subcategory", "explicit")
+        )
+        counts = Counter((category, subcategory) for category, subcategory, _ in shows if category)
+        category, subcategory = counts.most_common(1)[0][0] if counts else ("", "")
         return {
             "itunes_author": clean_text(network.owner_name or network.name),
             "owner_name": clean_text(network.owner_name),
             "owner_email": clean_text(network.owner_email),
+            "image": file_url(network.artwork),
+            "category": category,
+            "subcategory": subcategory,
+            "explicit": any(explicit for _, _, explicit in shows),
         }
 
 
@@ -626,6 +886,7 @@ class NetworkFeed(NetworkChannel):
     def feed_extra_kwargs(self, network):
         return {
             **super().feed_extra_kwargs(network),
+            "podcast_guid": str(network.network_feed_guid()),
             "medium": "podcast",
             "publisher": publisher_item(network),
         }
@@ -692,8 +953,24 @@ def show_feed(request, show_slug):
         state["latest_published_at"],
     )
 
+    page = 1
+    if settings.PODCASTCMS_FEED_PAGE_SIZE and request.GET.get("page"):
+        # Optional RFC 5005 paging (off by default): each page is its own cached document.
+        try:
+            page = int(request.GET["page"])
+        except ValueError:
+            raise Http404("No such page of this feed.") from None
+        if page < 1:
+            raise Http404("No such page of this feed.")
+        validators = Validators(
+            f"show:{state['pk']}:page:{page}",
+            state["content_changed_at"],
+            state["network_changed_at"],
+            state["latest_published_at"],
+        )
+
     def build():
-        feed = ShowFeed(now)
+        feed = ShowFeed(now, page=page)
         show = feed.get_object(request, show_slug)
         return render_feed(feed.get_feed(show, request))
 

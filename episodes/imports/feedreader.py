@@ -18,8 +18,10 @@ import threading
 import urllib.parse
 from pathlib import Path
 
+import defusedxml.ElementTree
 import feedparser
 import feedparser.api
+from defusedxml import DefusedXmlException
 
 MAX_FEED_BYTES = 50 * 1024 * 1024
 FETCH_TIMEOUT = 30  # seconds
@@ -32,8 +34,40 @@ PODCAST_NAMESPACES = (
     # The namespace's first URI, still used by many feeds.
     "https://github.com/Podcastindex-org/podcast-namespace/blob/main/docs/1.0.md",
 )
-# Podcasting 2.0 elements that may repeat or carry their value as text next to attributes.
-LISTED_PODCAST_ELEMENTS = ("person", "transcript", "funding", "locked")
+PSC_NAMESPACE = "http://podlove.org/simple-chapters"
+# Podcasting 2.0 elements that may repeat or carry their value as text next to attributes
+# (feedparser lowercases element and attribute names: ``socialInteract`` is ``socialinteract``).
+LISTED_PODCAST_ELEMENTS = (
+    "person",
+    "transcript",
+    "funding",
+    "locked",
+    "txt",
+    "location",
+    "trailer",
+    "image",
+    "block",
+    "socialinteract",
+    "updatefrequency",
+    "chapters",
+    "soundbite",
+    "season",
+    "episode",
+    "source",
+    "integrity",
+    "contentlink",
+    "alternateenclosure",
+)
+# Children of podcast:alternateEnclosure, kept inside it rather than on the item.
+ALTERNATE_CHILDREN = {"source": "sources", "integrity": "integrity"}
+EXPLICIT_VALUES = {
+    "yes": True,
+    "true": True,
+    "explicit": True,
+    "no": False,
+    "false": False,
+    "clean": False,
+}
 
 # Expat's messages when a document stops before its end: a cut-off download, not a messy feed.
 TRUNCATION_ERRORS = ("no element found", "unclosed token", "unclosed CDATA section")
@@ -53,6 +87,7 @@ class PodcastNamespace:
     namespaces = {
         **feedparser.api._FeedParserMixin.namespaces,
         **dict.fromkeys(PODCAST_NAMESPACES, "podcast"),
+        PSC_NAMESPACE: "psc",
     }
     # feedparser fills this lookup table lazily per class; ours must not share the base's.
     _matchnamespaces = {}
@@ -65,9 +100,72 @@ class PodcastNamespace:
         key = f"podcast_{name}"
         text = self.pop(key) or ""
         context = self._get_context()
+        # The text is "value", unless the element has a value attribute (podcast:integrity).
+        element = {"value": text.strip() if isinstance(text, str) else "", **attrs}
+        alternates = self.__dict__.get("_alternate_stack")
+        if name in ALTERNATE_CHILDREN and alternates:
+            alternates[-1].setdefault(ALTERNATE_CHILDREN[name], []).append(element)
+            context.pop(key, None)
+            return
+        if name == "alternateenclosure":
+            element.update(self._alternate_stack.pop())
         if attrs:
             context[key] = attrs  # what feedparser would have kept
-        context.setdefault(f"{key}_list", []).append({**attrs, "value": text})
+        context.setdefault(f"{key}_list", []).append(element)
+
+    def _start_podcast_alternateenclosure(self, attrs):
+        self.__dict__.setdefault("_alternate_stack", []).append({"sources": [], "integrity": []})
+        self._podcast_open(attrs)
+        self.push("podcast_alternateenclosure", 1)
+
+    # A live item is an item of its own, never part of the channel: feedparser, which does
+    # not know it, would fold its title, description and image into the show's.
+    def _start_podcast_liveitem(self, attrs):
+        self._start_item(attrs)
+        self.entries[-1]["podcast_liveitem"] = dict(attrs)
+
+    def _end_podcast_liveitem(self):
+        self._end_item()
+
+    # itunes:author as written: feedparser merges it with managingEditor and the owner's name.
+    def _start_itunes_author(self, attrs):
+        self.push("itunes_author_text", 1)
+
+    def _end_itunes_author(self):
+        self.pop("itunes_author_text")
+
+    # itunes:subtitle and itunes:summary apart from <description>, which feedparser folds in.
+    def _start_itunes_subtitle(self, attrs):
+        self.push("itunes_subtitle_text", 1)
+
+    def _end_itunes_subtitle(self):
+        self.pop("itunes_subtitle_text")
+
+    def _start_itunes_summary(self, attrs):
+        self.push("itunes_summary_text", 1)
+
+    def _end_itunes_summary(self):
+        self.pop("itunes_summary_text")
+
+    # itunes:explicit as written; feedparser understands only "yes" and "clean".
+    def _end_itunes_explicit(self):
+        value = self.pop("itunes_explicit", 0) or ""
+        context = self._get_context()
+        context["itunes_explicit_text"] = value.strip()
+        context["itunes_explicit"] = EXPLICIT_VALUES.get(value.strip().lower())
+
+    # Podlove Simple Chapters.
+    def _start_psc_chapters(self, attrs):
+        self._get_context().setdefault("psc_chapters", [])
+
+    def _end_psc_chapters(self):
+        pass
+
+    def _start_psc_chapter(self, attrs):
+        self._get_context().setdefault("psc_chapters", []).append(dict(attrs))
+
+    def _end_psc_chapter(self):
+        pass
 
     def _start_itunes_category(self, attrs):
         stack = self.__dict__.setdefault("_category_stack", [])
@@ -84,6 +182,9 @@ class PodcastNamespace:
 
 def _add_podcast_handlers(cls):
     for name in LISTED_PODCAST_ELEMENTS:
+        if name == "alternateenclosure":
+            setattr(cls, f"_end_podcast_{name}", lambda self: self._podcast_close("alternateenclosure"))
+            continue
 
         def start(self, attrs, _name=name):
             self._podcast_open(attrs)
@@ -117,7 +218,9 @@ def parse_feed(data):
             LoosePodcastParser,
         )
         try:
-            return feedparser.parse(data, resolve_relative_uris=False)
+            # Our own sanitiser (nh3) cleans every HTML value we keep; feedparser's would only
+            # double the parsing time.
+            return feedparser.parse(data, resolve_relative_uris=False, sanitize_html=False)
         finally:
             feedparser.api.StrictFeedParser, feedparser.api.LooseFeedParser = saved
 
@@ -302,7 +405,12 @@ def read_feed(data):
     # document (and with it on noticing a truncated one); without it the feed reads strictly.
     if data.lstrip().startswith(b"<?xml"):
         data = data.lstrip()
+    refuse_declarations(data)
     parsed = parse_feed(data)
+    # Live items are read apart from the episodes (and never into the channel).
+    parsed["live_items"] = [entry for entry in parsed.entries if "podcast_liveitem" in entry]
+    if parsed["live_items"]:
+        parsed["entries"] = [entry for entry in parsed.entries if "podcast_liveitem" not in entry]
     error = parsed.get("bozo_exception")
     message = getattr(error, "getMessage", lambda: str(error))() if error else ""
     if not parsed.get("version"):
@@ -330,6 +438,28 @@ def read_feed(data):
     if not parsed.feed.get("title") and not parsed.entries:
         raise FeedImportError("This feed has no title and no items.")
     return parsed, warnings
+
+
+def refuse_declarations(data):
+    """FeedImportError for a document that declares entities or loads external ones.
+
+    Entity declarations are how XML bombs and file disclosure work, and no podcast feed needs
+    them; feedparser would otherwise import their references as literal ``&name;`` text.
+    Only the prolog decides this, so a malformed body later on is left to ``read_feed``.
+    """
+    if b"<!DOCTYPE" not in data[:65536] and b"<!doctype" not in data[:65536]:
+        return
+    try:
+        defusedxml.ElementTree.fromstring(data, forbid_dtd=False, forbid_entities=True, forbid_external=True)
+    except DefusedXmlException as exc:
+        name = getattr(exc, "name", None)
+        what = f"the XML entity “{name}”" if name else "an external XML reference"
+        raise FeedImportError(
+            f"The feed declares XML entities in a DOCTYPE ({what}); feeds with entity declarations "
+            "are refused, since they can expand into huge or private text."
+        ) from None
+    except defusedxml.ElementTree.ParseError:
+        pass
 
 
 def _ends_with_root_element(data, parsed):

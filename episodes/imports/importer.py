@@ -10,7 +10,10 @@ feedparser's result; this module turns that result into shows, episodes, people 
 """
 
 import datetime
+import re
+import urllib.parse
 import uuid
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -19,12 +22,32 @@ from django.db import DataError, IntegrityError, transaction
 from django.db.models import Count, Q
 from django.utils.text import slugify
 
+from episodes.feeds.caching import touch_shows
 from episodes.feeds.categories import APPLE_CATEGORIES
+from episodes.imports import tags
+from episodes.imports.chapters import ChaptersError, chapter_rows
 from episodes.imports.feedreader import FeedImportError, parse_duration, read_feed, truncate_utf8
-from episodes.models import Episode, Show, Transcript, podcast_guid_for_url
+from episodes.models import (
+    AlternateEnclosure,
+    Chapter,
+    Episode,
+    FundingLink,
+    LiveItem,
+    Location,
+    PlatformBlock,
+    PodcastImage,
+    Show,
+    SocialInteract,
+    Soundbite,
+    Trailer,
+    Transcript,
+    TxtRecord,
+    podcast_guid_for_url,
+)
 from people.models import Credit, Person, ShowHost
 from people.taxonomy import group_for_role
 from podcastcms.sanitize import html_to_text, sanitize_html
+from podcastcms.validators import AUDIO_MIME_TYPES
 
 # Apple's former category names, still found in older feeds, and where they went.
 LEGACY_CATEGORIES = {
@@ -44,6 +67,40 @@ TRANSCRIPT_TYPE_ALIASES = {
     "text/vtt; charset=utf-8": "text/vtt",
 }
 EPISODE_TYPES = {Episode.FULL, Episode.TRAILER, Episode.BONUS}
+BATCH_SIZE = 500  # new episodes written together
+AUDIO_EXTENSIONS = set(AUDIO_MIME_TYPES)
+# What our own feeds say in <generator>: their fallback addresses are not the show's data.
+FEED_GENERATOR = "podcastcms"
+# The item-level rows an import mirrors, by the name plan_entry uses.
+EPISODE_ROWS = {
+    "funding_links": FundingLink,
+    "locations": Location,
+    "txt_records": TxtRecord,
+    "images": PodcastImage,
+    "social_interacts": SocialInteract,
+    "soundbites": Soundbite,
+    "alternate_enclosures": AlternateEnclosure,
+    "chapters": Chapter,
+}
+ROW_FIELDS = {
+    FundingLink: ["url", "text"],
+    Location: ["name", "geo", "osm", "rel", "country"],
+    TxtRecord: ["purpose", "value"],
+    PodcastImage: ["href", "alt", "aspect_ratio", "width", "height", "mime_type", "purpose"],
+    SocialInteract: ["protocol", "uri", "account_id", "account_url", "priority"],
+    Soundbite: ["start_time", "duration", "title"],
+    AlternateEnclosure: [
+        "mime_type", "length", "bitrate", "height", "language", "title", "rel", "codecs", "default",
+        "sources", "integrity",
+    ],
+    Chapter: ["start_time", "title", "url", "image"],
+    Trailer: ["title", "url", "pub_date", "length", "mime_type", "season"],
+    PlatformBlock: ["platform", "blocked"],
+    LiveItem: [
+        "guid", "status", "start", "end", "title", "summary", "link", "enclosure_url", "enclosure_type",
+        "enclosure_length", "content_links",
+    ],
+}  # fmt: skip
 
 
 class FeedLockedError(FeedImportError):
@@ -110,6 +167,7 @@ class ImportResult:
     unchanged: list = field(default_factory=list)
     skipped: list = field(default_factory=list)  # (title or guid, reason)
     warnings: list = field(default_factory=list)
+    pages: list = field(default_factory=list)  # paging.Page for every document read
 
     @property
     def counts(self):
@@ -122,33 +180,41 @@ class ImportResult:
 
     def summary(self):
         counts = self.counts
-        return (
+        text = (
             f"{counts['created']} created, {counts['updated']} updated, "
             f"{counts['unchanged']} unchanged, {counts['skipped']} skipped"
         )
+        if len(self.pages) > 1:
+            read = sum(1 for page in self.pages if not page.problem)
+            text += f", from {read} page{'s' * (read != 1)}"
+        return text
 
 
 class SkipItem(Exception):
     """This item cannot be imported; the message says why."""
 
 
-def import_feed(data, *, show_slug=None, allow_locked=False, source_url="", progress=None):
+def import_feed(data, *, show_slug=None, allow_locked=False, source_url="", progress=None, result=None):
     """Import the feed ``data`` (bytes) into the show ``show_slug`` or the show it matches.
 
     ``progress(index, total, outcome, title)`` is called after each item. Raises
     FeedImportError (and writes nothing) when the feed cannot be read or is locked.
+    One document only: ``episodes.imports.paging.import_source`` follows RFC 5005 pages.
     """
-    return FeedImporter(data, show_slug, allow_locked, source_url, progress).run()
+    return FeedImporter(data, show_slug, allow_locked, source_url, progress, result).run()
 
 
 class FeedImporter:
-    def __init__(self, data, show_slug, allow_locked, source_url, progress):
+    def __init__(self, data, show_slug, allow_locked, source_url, progress, result=None):
         self.data = data
         self.show_slug = show_slug
         self.allow_locked = allow_locked
         self.source_url = source_url
         self.progress = progress or (lambda *args: None)
-        self.result = ImportResult()
+        self.result = result or ImportResult()
+        self.ours = False  # is the feed one we served? (its fallback addresses are not data)
+        self.chapter_documents = None  # url -> bytes of a JSON chapters file, or None
+        self.origin = ""
 
     def warn(self, message):
         if message not in self.result.warnings:
@@ -175,46 +241,77 @@ class FeedImporter:
         title = html_to_text(channel.get("title", ""))[:255]
         if title:
             values["title"] = title
-        description = html_to_text(channel.get("summary") or channel.get("subtitle") or "")
+        # <description> (feedparser's channel "subtitle" once itunes:subtitle is kept apart),
+        # else itunes:summary.
+        description = html_to_text(channel.get("subtitle") or channel.get("itunes_summary_text") or "")
         description, cut = truncate_utf8(description)
         if cut:
             self.warn("The show description was longer than 4000 bytes and was shortened.")
+        if not description:
+            self.warn("The feed has no description; write one before the show goes public.")
         values["description"] = description
-        artwork = _valid_url((channel.get("image") or {}).get("href"))
-        if artwork:
-            values["artwork_url"] = artwork
+        values["subtitle"] = html_to_text(channel.get("itunes_subtitle_text") or "")[:255]
+        artwork = _artwork_url((channel.get("image") or {}).get("href"))
+        values["artwork_url"] = artwork
+        # Missing values stay empty; the feed lint asks for them before the show goes public.
         language = (channel.get("language") or "").strip().lower()[:16]
-        if language:
-            values["language"] = language
+        if not language:
+            self.warn("The feed has no language; set one before the show goes public.")
+        values["language"] = language
         values.update(self.category_values(channel))
-        if channel.get("itunes_explicit") is not None:
-            values["explicit"] = bool(channel.get("itunes_explicit"))
-        if channel.get("itunes_type") in (Show.EPISODIC, Show.SERIAL):
-            values["show_type"] = channel["itunes_type"]
-        author = html_to_text(channel.get("author") or "")[:255]
-        if author:
-            values["author"] = author
+        explicit = self.explicit_value(channel, "The show")
+        values["explicit"] = bool(explicit)
+        values["show_type"] = (
+            channel.get("itunes_type")
+            if channel.get("itunes_type") in (Show.EPISODIC, Show.SERIAL)
+            else Show.EPISODIC
+        )
+        # itunes:author as written, never the owner's name or managingEditor.
+        values["author"] = html_to_text(channel.get("itunes_author_text") or "")[:255]
         owner = channel.get("publisher_detail") or {}
-        if owner.get("name"):
-            values["owner_name"] = html_to_text(owner["name"])[:255]
-        if _valid_email(owner.get("email")):
-            values["owner_email"] = owner["email"].strip()
-        if channel.get("rights"):
-            values["copyright"] = html_to_text(channel["rights"])[:255]
-        website = _valid_url(channel.get("link"))
-        if website and len(website) <= 200:
-            values["website"] = website
-        if locked is not None:
-            values["podcast_locked"] = locked
-        fundings = channel.get("podcast_funding_list") or []
-        if fundings:
-            funding_url = _valid_url(fundings[0].get("url"))
-            if funding_url and len(funding_url) <= 200:
-                values["funding_url"] = funding_url
-                values["funding_text"] = html_to_text(fundings[0].get("value", ""))[:128]
-            if len(fundings) > 1:
-                self.warn(f"The feed names {len(fundings)} funding links; the first one was kept.")
+        values["owner_name"] = html_to_text(owner.get("name") or "")[:255]
+        values["owner_email"] = _valid_email(owner.get("email"))
+        values["copyright"] = html_to_text(channel.get("rights") or "")[:255]
+        website = self.own_address(_valid_url(channel.get("link")))
+        values["website"] = website if len(website) <= 200 else ""
+        values["podcast_locked"] = bool(locked)
+        values["itunes_block"] = (channel.get("itunes_block") or 0) == 1 or str(
+            channel.get("itunes_block")
+        ).strip().lower() == "yes"
+        values["itunes_complete"] = str(channel.get("itunes_complete") or "").strip().lower() == "yes"
+        new_feed_url = _valid_url(channel.get("itunes_new-feed-url"))
+        values["new_feed_url"] = new_feed_url if len(new_feed_url) <= 200 else ""
+        medium = (
+            (channel.get("podcast_medium") or "") if isinstance(channel.get("podcast_medium"), str) else ""
+        )
+        medium = medium.strip().lower()
+        values["medium"] = medium if medium in dict(Show.MEDIUM_CHOICES) else "podcast"
+        license = channel.get("podcast_license")
+        license_list = channel.get("podcast_license_list") or []
+        values["license"], values["license_url"] = "", ""
+        if license_list:
+            values["license"] = license_list[0].get("value", "")[:128]
+            values["license_url"] = _valid_url(license_list[0].get("url"))
+        elif isinstance(license, str):
+            values["license"] = license.strip()[:128]
+        values.update(tags.update_frequency_values(channel))
         return values
+
+    def explicit_value(self, context, where):
+        """True, False or None (absent) from itunes:explicit as Apple and real feeds write it."""
+        text = (context.get("itunes_explicit_text") or "").strip()
+        if not text:
+            return None
+        value = context.get("itunes_explicit")
+        if value is None:
+            self.warn(f"{where}: itunes:explicit “{text}” is neither true/false, yes/no nor explicit/clean.")
+        return value
+
+    def own_address(self, url):
+        """``url``, or "" when it is an address of the install that served this feed (ours)."""
+        if self.ours and url and self.origin and url.startswith(self.origin + "/"):
+            return ""
+        return url
 
     def category_values(self, channel):
         """Apple's category and subcategory: the feed's first known category and its first subcategory."""
@@ -231,12 +328,23 @@ class FeedImporter:
             if subcategory and subcategory not in APPLE_CATEGORIES[category]:
                 self.warn(f"Unknown subcategory “{subcategory}” of {category} was not kept.")
                 continue
+            pair = [category, subcategory or ""]
             if not chosen:
-                chosen = {"category": category, "subcategory": subcategory}
+                chosen = {"category": category, "subcategory": subcategory or "", "more_categories": []}
+            elif chosen["category"] == category and not subcategory:
+                continue  # the parent of a nested subcategory, already kept
             elif chosen["category"] == category and subcategory and not chosen["subcategory"]:
                 chosen["subcategory"] = subcategory
-            elif chosen["category"] != category:
-                self.warn(f"Only one category is kept; “{category}” was not.")
+            elif pair not in chosen["more_categories"] and pair != [
+                chosen["category"],
+                chosen["subcategory"],
+            ]:
+                chosen["more_categories"] = [p for p in chosen["more_categories"] if p != [category, ""]] + [
+                    pair
+                ]
+        if not chosen:
+            self.warn("The feed has no Apple category; choose one before the show goes public.")
+            return {"category": "", "subcategory": "", "more_categories": []}
         return chosen
 
     def feed_guid(self, channel):
@@ -258,7 +366,7 @@ class FeedImporter:
                 return podcast_guid_for_url(url.strip())
         return None
 
-    def find_show(self, channel, guids):
+    def find_show(self, channel, guids, values):
         if self.show_slug:
             return Show.objects.filter(slug=self.show_slug).first()
         podcast_guid = self.feed_guid(channel)
@@ -267,8 +375,10 @@ class FeedImporter:
             if show:
                 return show
         # Otherwise the show that already holds at least half of this feed's episodes.
+        # (by guid, or by enclosure URL where the guids changed).
+        audio_urls = getattr(self, "audio_urls", [])
         owners = (
-            Episode.objects.filter(guid__in=guids)
+            Episode.objects.filter(Q(guid__in=guids) | Q(external_audio_url__in=audio_urls))
             .values("show_id")
             .annotate(held=Count("pk"))
             .order_by("-held", "show_id")
@@ -276,11 +386,18 @@ class FeedImporter:
         for owner in owners[:1]:
             if owner["held"] * 2 >= len(guids):
                 return Show.objects.get(pk=owner["show_id"])
+        if not guids and values.get("title"):
+            # No items and no feed address: the show of the same title and website, if any.
+            return (
+                Show.objects.filter(title=values["title"], website=values.get("website", ""))
+                .order_by("pk")
+                .first()
+            )
         return None
 
     def save_show(self, channel, locked, guids):
         values = self.show_values(channel, locked)
-        show = self.find_show(channel, guids)
+        show = self.find_show(channel, guids, values)
         podcast_guid = self.feed_guid(channel)
         if show is None:
             slug = self.show_slug or self.unique_show_slug(values.get("title", ""))
@@ -316,6 +433,8 @@ class FeedImporter:
                         setattr(show, name, values[name])
                 show.save(update_fields=[*changed, "updated_at"])
                 self.result.show_updated = True
+        if not guids:
+            self.warn("The feed has no items: only the show was imported.")
         self.result.show = show
         return show
 
@@ -328,7 +447,7 @@ class FeedImporter:
     # -- people -----------------------------------------------------------------------------
 
     def credits_wanted(self, persons, where):
-        """[(person name, slug, role, href)] from podcast:person elements, deduplicated."""
+        """[(person name, slug, role, (href, img))] from podcast:person elements, deduplicated."""
         wanted = []
         seen = set()
         roles = group_for_role()
@@ -347,35 +466,56 @@ class FeedImporter:
             if (slug, role) in seen:
                 continue
             seen.add((slug, role))
-            wanted.append((name, slug, role, _valid_url(element.get("href"))))
+            links = (
+                self.own_address(_valid_url(element.get("href"))),
+                self.own_address(_artwork_url(element.get("img"))),
+            )
+            wanted.append((name, slug, role, links))
         return wanted
 
     def people_for(self, wanted_lists):
         """{slug: Person} for every slug wanted, reusing the registry and creating the rest."""
         wanted = {}
         for items in wanted_lists:
-            for name, slug, _role, href in items:
-                wanted.setdefault(slug, (name, href))
-        names = {name: slug for slug, (name, _href) in wanted.items()}
+            for name, slug, _role, links in items:
+                wanted.setdefault(slug, (name, links))
+        names = {name: slug for slug, (name, _links) in wanted.items()}
         people = {}
         # Someone already in the registry under this name keeps their record, whatever its slug.
         for person in Person.objects.filter(Q(slug__in=wanted) | Q(name__in=names)).order_by("pk"):
             people.setdefault(person.slug if person.slug in wanted else names[person.name], person)
-        for slug, (name, href) in wanted.items():
+        for slug, (name, (href, img)) in wanted.items():
             if slug not in people:
                 people[slug] = Person.objects.create(
-                    name=name, slug=slug, website=href if len(href) <= 200 else ""
+                    name=name, slug=slug, website=href if len(href) <= 200 else "", photo_url=img
                 )
         return people
 
     # -- episodes -------------------------------------------------------------------------
 
-    def episode_values(self, entry, show):
-        title = html_to_text(entry.get("title", ""))[:255]
-        enclosures = [e for e in entry.get("enclosures") or [] if e.get("href")]
+    def choose_enclosure(self, entry):
+        """The item's audio (or video) enclosure, chosen by type; the others are alternates."""
+        enclosures = [e for e in entry.get("enclosures") or [] if (e.get("href") or "").strip()]
         if not enclosures:
             raise SkipItem("no enclosure (audio URL)")
-        enclosure = enclosures[0]
+
+        def is_media(enclosure):
+            mime_type = (enclosure.get("type") or "").strip().lower()
+            if mime_type:
+                return mime_type.startswith(("audio/", "video/"))
+            path = enclosure["href"].split("?", 1)[0].lower()
+            return path.endswith(tuple(AUDIO_EXTENSIONS))
+
+        media = [e for e in enclosures if is_media(e)]
+        if not media:
+            types = ", ".join(sorted({(e.get("type") or "no type").strip() for e in enclosures}))
+            raise SkipItem(f"its only enclosures are not audio or video ({types})")
+        chosen = media[0]
+        return chosen, [e for e in enclosures if e is not chosen]
+
+    def episode_values(self, entry, show, channel_image):
+        title = html_to_text(entry.get("title", ""))[:255]
+        enclosure, others = self.choose_enclosure(entry)
         audio_url = _valid_url(enclosure["href"])
         if not audio_url:
             raise SkipItem(f"the enclosure URL “{enclosure['href'][:200]}” is not a valid http(s) URL")
@@ -402,29 +542,64 @@ class FeedImporter:
             self.warn(f"“{title}” has no publication date; it was imported as a draft.")
             values["status"] = Episode.DRAFT
             values["published_at"] = None
-        values["season"] = _positive_int(entry.get("itunes_season"))
-        number = entry.get("itunes_episode") or entry.get("podcast_episode")
-        values["number"] = _positive_int(number) if isinstance(number, str) else None
+        values["season"] = _positive_int(_listed_value(entry, "season") or entry.get("itunes_season"))
+        values["number"] = _positive_int(entry.get("itunes_episode") or _listed_value(entry, "episode"))
+        seasons, numbers = entry.get("podcast_season_list") or [], entry.get("podcast_episode_list") or []
+        values["season_name"] = " ".join((seasons[0].get("name") or "").split())[:128] if seasons else ""
+        values["episode_display"] = (
+            " ".join((numbers[0].get("display") or "").split())[:32] if numbers else ""
+        )
         episode_type = (entry.get("itunes_episodetype") or "").strip().lower()
         values["episode_type"] = episode_type if episode_type in EPISODE_TYPES else Episode.FULL
-        explicit = entry.get("itunes_explicit")
-        values["explicit"] = show.explicit if explicit is None else bool(explicit)
+        explicit = self.explicit_value(entry, f"“{title}”")
+        values["explicit"] = show.explicit if explicit is None else explicit
         notes_html = ""
         for content in entry.get("content") or []:
             if content.get("type") in ("text/html", "application/xhtml+xml") and content.get("value"):
                 notes_html = content["value"]
                 break
-        description_html = entry.get("summary") or ""
+        description_html = entry.get("summary") or entry.get("itunes_summary_text") or ""
         summary, cut = truncate_utf8(html_to_text(description_html or notes_html))
         if cut:
             self.warn(f"“{title}”: the summary was longer than 4000 bytes and was shortened.")
         values["summary"] = summary
-        values["show_notes"] = sanitize_html(notes_html or description_html)
-        values["link"] = _valid_url(entry.get("link"))
-        values["artwork_url"] = _valid_url((entry.get("image") or {}).get("href"))
+        # The notes are content:encoded; a description that is HTML is the notes when there
+        # is none. Plain text is the summary alone, never repeated as notes.
+        if not notes_html and _has_markup(description_html):
+            notes_html = description_html
+        values["show_notes"] = sanitize_html(notes_html)
+        values["link"] = self.own_address(_valid_url(entry.get("link")))
+        artwork = _artwork_url((entry.get("image") or {}).get("href"))
+        # The channel's artwork repeated on an item is the fallback, not the item's own.
+        values["artwork_url"] = "" if artwork == channel_image else artwork
         chapters = entry.get("podcast_chapters")
-        values["chapters_url"] = _valid_url(chapters.get("url")) if isinstance(chapters, dict) else ""
-        return values
+        chapters_url = _valid_url(chapters.get("url")) if isinstance(chapters, dict) else ""
+        if self.ours and entry.get("psc_chapters"):
+            chapters_url = self.own_address(chapters_url)
+        values["chapters_url"] = chapters_url
+        where = f"“{title}”"
+        rows = {
+            "funding_links": tags.funding_rows(entry, where, self.warn),
+            "locations": tags.location_rows(entry, where, self.warn),
+            "txt_records": tags.txt_rows(entry, where, self.warn),
+            "images": tags.image_rows(entry, where, self.warn),
+            "social_interacts": tags.social_rows(entry, where, self.warn),
+            "soundbites": tags.soundbite_rows(entry),
+            "alternate_enclosures": tags.enclosure_alternates(others)
+            + tags.alternate_rows(entry, where, self.warn),
+        }
+        psc = tags.psc_chapter_rows(entry, where, self.warn)
+        if psc:
+            rows["chapters"] = psc
+        elif chapters_url and self.chapter_documents:
+            # A chapters document given as a file (the import's chapters folder) is stored.
+            document = self.chapter_documents(chapters_url)
+            if document is not None:
+                try:
+                    rows["chapters"] = chapter_rows(document)
+                except ChaptersError as exc:
+                    self.warn(f"{where}: the chapters file for {chapters_url} was not read: {exc}.")
+        return values, rows
 
     def transcripts_wanted(self, entry):
         wanted = []
@@ -443,17 +618,36 @@ class FeedImporter:
             )
         return wanted
 
+    def prepare(self, parsed):
+        """Read what the whole document says before writing: lock, ours or not, guids."""
+        channel = parsed.feed
+        self.channel = channel
+        self.self_url = next(
+            (link.get("href") for link in channel.get("links") or [] if link.get("rel") == "self"), ""
+        )
+        self.audio_urls = [
+            (enclosure.get("href") or "").strip()
+            for entry in parsed.entries
+            for enclosure in entry.get("enclosures") or []
+            if enclosure.get("href")
+        ]
+        generator = (channel.get("generator") or "").strip()
+        self.ours = generator == FEED_GENERATOR
+        if self.ours and self.self_url:
+            parts = urllib.parse.urlsplit(self.self_url)
+            self.origin = f"{parts.scheme}://{parts.netloc}"
+        return self.check_locked(channel)
+
     def run(self):
         parsed, warnings = read_feed(self.data)
         self.result.warnings.extend(warnings)
-        channel = parsed.feed
-        locked = self.check_locked(channel)
+        locked = self.prepare(parsed)
         entries = parsed.entries
         guids = [guid for guid in map(_item_guid, entries) if guid]
         with transaction.atomic():
-            show = self.save_show(channel, locked, guids)
-            self.import_hosts(show, channel)
-            self.import_entries(show, entries, guids, channel.get("podcast_person_list") or [])
+            show = self.save_show(parsed.feed, locked, guids)
+            self.import_channel_tags(show, parsed)
+            self.import_entries(show, entries, guids)
         return self.result
 
     def import_hosts(self, show, channel):
@@ -468,55 +662,175 @@ class FeedImporter:
                 ShowHost.objects.create(show=show, person=people[slug], role=role, order=order)
                 order += 1
 
-    def import_entries(self, show, entries, guids, channel_persons):
+    def import_channel_tags(self, show, parsed):
+        """Hosts and the channel's Podcasting 2.0 tags; live items apart from everything else."""
+        channel = parsed.feed
+        self.import_hosts(show, channel)
+        where = "The show"
+        wanted = {
+            FundingLink: ("show", tags.funding_rows(channel, where, self.warn)),
+            Location: ("show", tags.location_rows(channel, where, self.warn)),
+            TxtRecord: ("show", tags.txt_rows(channel, where, self.warn)),
+            PodcastImage: ("show", tags.image_rows(channel, where, self.warn)),
+            Trailer: ("show", tags.trailer_rows(channel, self.warn)),
+            PlatformBlock: ("show", tags.block_rows(channel)),
+            LiveItem: ("show", tags.live_item_rows(parsed.get("live_items") or [], "Live items", self.warn)),
+        }
+        for model, (owner, rows) in wanted.items():
+            if sync_rows(model, {owner: show}, rows):
+                self.result.show_updated = True
+        if parsed.get("live_items"):
+            kept = LiveItem.objects.filter(show=show).count()
+            self.warn(
+                f"The feed has {len(parsed['live_items'])} podcast:liveItem(s); {kept} kept as live "
+                "items (they are not episodes and do not change the show)."
+            )
+
+    def import_entries(self, show, entries, guids):
+        if not hasattr(self, "by_guid"):
+            self.load_episodes(show)
+        self.elsewhere = dict(
+            Episode.objects.filter(guid__in=guids).exclude(show=show).values_list("guid", "show__title")
+        )
+        # An item's own podcast:person list is its people; without one the channel's apply,
+        # read from the show's hosts: they are not copied onto the item.
+        credits = [
+            self.credits_wanted(entry.get("podcast_person_list") or [], f"Item {index}")
+            for index, entry in enumerate(entries, 1)
+        ]
+        self.people = self.people_for(credits)
+        channel_image = _artwork_url((self.channel.get("image") or {}).get("href"))
+        total = self.total or len(entries)
+        # Outcomes are reported in feed order once the new episodes before them are written
+        # (they are written together, BATCH_SIZE at a time): (index, label, plan, outcome, error).
+        batch = []
+        for position, entry in enumerate(entries, 1):
+            index = self.offset + position
+            label = html_to_text(entry.get("title", "")) or _item_guid(entry) or f"item {index}"
+            try:
+                plan = self.plan_entry(show, entry, credits[position - 1], channel_image)
+                if plan.episode is None:
+                    batch.append((index, label, plan, "created", None))
+                else:
+                    if plan.outcome != "unchanged":
+                        # A savepoint per item: a bad one is rolled back alone, the rest stays.
+                        with transaction.atomic():
+                            self.apply(plan)
+                    batch.append((index, label, None, plan.outcome, None))
+            except Exception as exc:  # noqa: BLE001 - every reason becomes a skipped item, see skip_reason
+                if skip_reason(exc) is None:
+                    raise
+                batch.append((index, label, None, None, exc))
+            if len(batch) >= BATCH_SIZE:
+                self.flush(batch, total)
+        self.flush(batch, total)
+        self.offset += len(entries)
+        if self.result.created or self.result.updated or self.result.show_updated:
+            # Bulk writes send no signals: the feed's change time is bumped once, here.
+            touch_shows(Q(pk=show.pk))
+
+    def record(self, index, total, label, outcome, error=None):
+        if error is not None:
+            outcome = "skipped"
+            self.result.skipped.append((label, skip_reason(error)))
+        else:
+            getattr(self.result, outcome).append(label)
+        self.progress(index, total, outcome, label)
+
+    def flush(self, batch, total):
+        """Write the new episodes of ``batch`` in a few queries (when the database refuses them,
+        one by one, so that only the bad items are skipped), then report every outcome."""
+        plans = [row[2] for row in batch if row[2] is not None]
+        failed = {}
+        if plans:
+            try:
+                with transaction.atomic():
+                    self.create_episodes(plans)
+            except (IntegrityError, DataError, ValidationError, ValueError, OverflowError):
+                self.forget(plans)
+                for plan in plans:
+                    try:
+                        with transaction.atomic():
+                            self.create_episodes([plan])
+                    except (IntegrityError, DataError, ValidationError, ValueError, OverflowError) as exc:
+                        self.forget([plan])
+                        failed[id(plan)] = exc
+        for index, label, plan, outcome, error in batch:
+            error = error or (failed.get(id(plan)) if plan is not None else None)
+            self.record(index, total, label, outcome, error)
+        batch.clear()
+
+    def forget(self, plans):
+        for plan in plans:
+            episode = plan.created
+            if episode is not None:
+                self.slugs.discard(episode.slug)
+                self.by_guid.pop(episode.guid, None)
+                self.by_audio.pop(episode.external_audio_url, None)
+                plan.created = None
+
+    def create_episodes(self, plans):
+        episodes = []
+        for plan in plans:
+            slug = _first_free(slugify(plan.values["title"])[:140] or "episode", self.slugs)
+            episode = Episode(show=self.result.show, guid=plan.guid, slug=slug, **plan.values)
+            # Uniqueness is ours to keep (guids and slugs are checked above); the database
+            # enforces the constraints, so no query per item checks them again.
+            episode.full_clean(
+                exclude=["show", "audio", "artwork", "summary", "guid"],
+                validate_unique=False,
+                validate_constraints=False,
+            )
+            self.slugs.add(slug)
+            self.by_guid[plan.guid] = episode
+            self.by_audio[episode.external_audio_url] = episode
+            plan.created = episode
+            episodes.append(episode)
+        Episode.objects.bulk_create(episodes)
+        if any(episode.pk is None for episode in episodes):  # a backend that returns no ids
+            ids = dict(Episode.objects.filter(guid__in=[e.guid for e in episodes]).values_list("guid", "pk"))
+            for episode in episodes:
+                episode.pk = ids[episode.guid]
+        groups = group_for_role()
+        credits, transcripts, rows = [], [], defaultdict(list)
+        for plan, episode in zip(plans, episodes, strict=True):
+            credits.extend(
+                Credit(episode=episode, person=person, role=role, order=n, group=groups[role])
+                for n, (person, role) in enumerate(plan.new_credits)
+            )
+            transcripts.extend(Transcript(episode=episode, **wanted) for _, wanted in plan.transcripts)
+            for name, wanted_rows in plan.rows.items():
+                model = EPISODE_ROWS[name]
+                ordered = _row_order(model) == ("order", "pk")
+                rows[model].extend(
+                    model(episode=episode, **row, **({"order": n} if ordered else {}))
+                    for n, row in enumerate(wanted_rows)
+                )
+                self.stored_rows[name][episode.pk] = wanted_rows
+        Credit.objects.bulk_create(credits)
+        Transcript.objects.bulk_create(transcripts)
+        for model, objects in rows.items():
+            model.objects.bulk_create(objects)
+
+    total = 0  # the number of items of every page, when several are imported
+    offset = 0  # items of earlier pages
+
+    def load_episodes(self, show):
         episodes = list(show.episodes.prefetch_related("credits", "transcripts"))
         self.by_guid = {episode.guid: episode for episode in episodes}
         self.by_audio = {
             episode.external_audio_url: episode for episode in episodes if episode.external_audio_url
         }
         self.slugs = {episode.slug for episode in episodes}
-        self.elsewhere = dict(
-            Episode.objects.filter(guid__in=guids).exclude(show=show).values_list("guid", "show__title")
-        )
-        self.seen_guids = set()
-        # An item's own podcast:person list replaces the channel's; without one, the channel's
-        # people (the show's hosts) are the item's, as the namespace says.
-        credits = [
-            self.credits_wanted(entry.get("podcast_person_list") or channel_persons, f"Item {index}")
-            for index, entry in enumerate(entries, 1)
-        ]
-        self.people = self.people_for(credits)
-        total = len(entries)
-        for index, entry in enumerate(entries, 1):
-            label = html_to_text(entry.get("title", "")) or _item_guid(entry) or f"item {index}"
-            try:
-                plan = self.plan_entry(show, entry, credits[index - 1])
-                if plan.outcome != "unchanged":
-                    # A savepoint per item: a bad one is rolled back alone, the rest stays.
-                    with transaction.atomic():
-                        self.apply(plan)
-            except SkipItem as exc:
-                outcome = "skipped"
-                self.result.skipped.append((label, str(exc)))
-            except IntegrityError as exc:
-                outcome = "skipped"
-                self.result.skipped.append((label, f"the database refused it ({exc})"))
-            except ValidationError as exc:
-                outcome = "skipped"
-                self.result.skipped.append((label, "; ".join(exc.messages)))
-            except (ValueError, OverflowError, DataError) as exc:
-                # A value the checks above let through but Python or the database cannot take
-                # (a number too large for its column, say): this item is skipped, not the feed.
-                outcome = "skipped"
-                self.result.skipped.append((label, f"a value could not be read or stored ({exc})"))
-            else:
-                outcome = plan.outcome
-                getattr(self.result, outcome).append(label)
-            self.progress(index, total, outcome, label)
+        # Reloaded after a page was rolled back: the guids of earlier pages stay seen.
+        self.seen_guids = getattr(self, "seen_guids", set())
+        self.stored_rows = {
+            name: _rows_by_episode(model, [e.pk for e in episodes]) for name, model in EPISODE_ROWS.items()
+        }
 
-    def plan_entry(self, show, entry, credits):
+    def plan_entry(self, show, entry, credits, channel_image):
         """What importing ``entry`` would change, found without writing anything."""
-        values = self.episode_values(entry, show)
+        values, rows = self.episode_values(entry, show, channel_image)
         guid = (entry.get("id") or "").strip()
         if guid:
             if len(guid) > 255:
@@ -524,6 +838,17 @@ class FeedImporter:
             if guid in self.elsewhere:
                 raise SkipItem(f"its guid {guid} already belongs to an episode of “{self.elsewhere[guid]}”")
             episode = self.by_guid.get(guid)
+            if episode is None:
+                episode = self.by_audio.get(values["external_audio_url"])
+                if episode is not None and episode.guid not in self.seen_guids:
+                    # Apps know it by our guid already: it stays, whatever the feed says now.
+                    self.warn(
+                        f"“{values['title']}”: its guid changed from {episode.guid} to {guid}; matched "
+                        f"by its enclosure URL, it keeps the guid {episode.guid}."
+                    )
+                    guid = episode.guid
+                else:
+                    episode = None
         else:
             # Without a guid, apps know the episode by its enclosure URL; so do we.
             episode = self.by_audio.get(values["external_audio_url"])
@@ -556,6 +881,10 @@ class FeedImporter:
             transcript = existing_transcripts.get(wanted["url"])
             if transcript is None or any(getattr(transcript, k) != v for k, v in wanted.items()):
                 plan.transcripts.append((transcript, wanted))
+        for name, wanted_rows in rows.items():
+            stored = self.stored_rows[name].get(episode.pk, []) if episode is not None else []
+            if _comparable(stored, wanted_rows) != _comparable(wanted_rows, wanted_rows):
+                plan.rows[name] = wanted_rows
         return plan
 
     def apply(self, plan):
@@ -563,7 +892,13 @@ class FeedImporter:
         if episode is None:
             slug = _first_free(slugify(plan.values["title"])[:140] or "episode", self.slugs)
             episode = Episode(show=self.result.show, guid=plan.guid, slug=slug, **plan.values)
-            episode.full_clean(exclude=["show", "audio", "artwork", "summary", "guid"])
+            # Uniqueness is ours to keep (guids and slugs are checked above); the database
+            # enforces the constraints, so no query per item checks them again.
+            episode.full_clean(
+                exclude=["show", "audio", "artwork", "summary", "guid"],
+                validate_unique=False,
+                validate_constraints=False,
+            )
             episode.save()
             self.slugs.add(slug)
             self.by_guid[plan.guid] = episode
@@ -571,11 +906,21 @@ class FeedImporter:
         elif plan.changed:
             for name in plan.changed:
                 setattr(episode, name, plan.values[name])
-            episode.full_clean(exclude=["show", "audio", "artwork", "summary", "guid", "slug"])
+            episode.full_clean(
+                exclude=["show", "audio", "artwork", "summary", "guid", "slug"],
+                validate_unique=False,
+                validate_constraints=False,
+            )
             episode.save(update_fields=[*plan.changed, "updated_at"])
         order = episode.credits.count() if plan.episode else 0
-        for position, (person, role) in enumerate(plan.new_credits, order):
-            Credit.objects.create(episode=episode, person=person, role=role, order=position)
+        Credit.objects.bulk_create(
+            [
+                Credit(
+                    episode=episode, person=person, role=role, order=position, group=group_for_role()[role]
+                )
+                for position, (person, role) in enumerate(plan.new_credits, order)
+            ]
+        )
         for transcript, wanted in plan.transcripts:
             if transcript is None:
                 Transcript.objects.create(episode=episode, **wanted)
@@ -583,6 +928,9 @@ class FeedImporter:
                 for name, value in wanted.items():
                     setattr(transcript, name, value)
                 transcript.save()
+        for name, rows in plan.rows.items():
+            sync_rows(EPISODE_ROWS[name], {"episode": episode}, rows, known_changed=plan.episode is not None)
+            self.stored_rows[name][episode.pk] = rows
 
 
 @dataclass
@@ -595,12 +943,15 @@ class EntryPlan:
     changed: list = field(default_factory=list)
     new_credits: list = field(default_factory=list)
     transcripts: list = field(default_factory=list)  # (existing transcript or None, wanted values)
+    rows: dict = field(default_factory=dict)  # EPISODE_ROWS name: the rows the item now has
+    created: Episode | None = None  # the new episode, once written
 
     @property
     def outcome(self):
         if self.episode is None:
             return "created"
-        return "updated" if (self.changed or self.new_credits or self.transcripts) else "unchanged"
+        changed = self.changed or self.new_credits or self.transcripts or self.rows
+        return "updated" if changed else "unchanged"
 
 
 def _item_guid(entry):
@@ -629,3 +980,71 @@ def _first_free(base, taken):
     while f"{base}-{n}" in taken:
         n += 1
     return f"{base}-{n}"
+
+
+def skip_reason(error):
+    """Why an item is skipped, for the errors one bad item may raise; None for any other."""
+    if isinstance(error, SkipItem):
+        return str(error)
+    if isinstance(error, IntegrityError):
+        return f"the database refused it ({error})"
+    if isinstance(error, ValidationError):
+        return "; ".join(error.messages)
+    if isinstance(error, (ValueError, OverflowError, DataError)):
+        # A value the checks above let through but Python or the database cannot take
+        # (a number too large for its column, say): this item is skipped, not the feed.
+        return f"a value could not be read or stored ({error})"
+    return None
+
+
+def _listed_value(entry, name):
+    elements = entry.get(f"podcast_{name}_list") or []
+    return elements[0].get("value") if elements else None
+
+
+def _has_markup(text):
+    return bool(re.search(r"<[a-zA-Z/!]", text or ""))
+
+
+def _artwork_url(value):
+    """An artwork URL as hosts write it: spaces (which some leave in) are percent-encoded."""
+    return _valid_url((value or "").strip().replace(" ", "%20"))
+
+
+def _rows_by_episode(model, episode_ids):
+    """{episode id: [field dict, …]} of ``model``'s rows for those episodes, in their order."""
+    rows = defaultdict(list)
+    fields = ROW_FIELDS[model]
+    for episode_id in range(0, len(episode_ids), 500):
+        chunk = episode_ids[episode_id : episode_id + 500]
+        query = model.objects.filter(episode_id__in=chunk).order_by(*_row_order(model))
+        for row in query.values("episode_id", *fields):
+            rows[row.pop("episode_id")].append(row)
+    return rows
+
+
+def _comparable(rows, like):
+    """The rows restricted to the fields the import writes, for comparison."""
+    keys = set().union(*(row.keys() for row in like)) if like else None
+    return [{k: v for k, v in row.items() if keys is None or k in keys} for row in rows]
+
+
+def sync_rows(model, owner, rows, known_changed=False):
+    """Make ``owner``'s rows of ``model`` be ``rows`` (in order); True if anything was written."""
+    if not known_changed:
+        fields = ROW_FIELDS[model]
+        stored = list(model.objects.filter(**owner).order_by(*_row_order(model)).values(*fields))
+        if stored == [{k: row.get(k) for k in fields} for row in rows]:
+            return False
+    model.objects.filter(**owner).delete()
+    ordered = _row_order(model) == ("order", "pk")
+    model.objects.bulk_create(
+        [model(**owner, **row, **({"order": n} if ordered else {})) for n, row in enumerate(rows)]
+    )
+    return True
+
+
+def _row_order(model):
+    if any(f.name == "order" for f in model._meta.fields):
+        return ("order", "pk")
+    return (*model._meta.ordering,)

@@ -1,8 +1,9 @@
 """The feed import as a background task, with live progress and cancelling.
 
-``run_import`` is the one entry the task calls: it reads the source and runs the importer with
-a progress callback. The import is one transaction, so a cancelled import, a failed one or a
-worker killed in the middle changes nothing, and the task can simply run again.
+``run_import`` is the one entry the task calls: ``import_source`` (every page of a paged feed)
+with a progress callback. Each page is one transaction, so a cancelled import, a failed one or a
+worker killed in the middle keeps nothing of the page it was on, and the task can simply run
+again: pages already imported are matched, not written twice.
 
 Progress goes through the ``progress`` cache (Redis, or files), not the database: while the
 import's transaction is open, SQLite lets no other connection write.
@@ -16,9 +17,10 @@ from django.core.cache import caches
 from django.db import OperationalError, transaction
 from django.utils import timezone
 
-from episodes.imports.feedreader import FeedImportError, read_source
-from episodes.imports.importer import FeedImporter
+from episodes.imports.feedreader import FeedImportError
+from episodes.imports.importer import ImportResult
 from episodes.imports.models import ImportJob
+from episodes.imports.paging import import_source
 from episodes.tasks import background, enqueue, queue_is_transactional
 from episodes.tasks.worker import periodic
 
@@ -61,9 +63,9 @@ def request_cancel(job):
 class Progress:
     """The importer's ``progress(index, total, outcome, title)``, published for the admin page."""
 
-    def __init__(self, job_id, importer=None):
+    def __init__(self, job_id, result=None):
         self.job_id = job_id
-        self.importer = importer
+        self.result = result
         self.state = {
             "done": 0,
             "total": None,
@@ -80,8 +82,8 @@ class Progress:
         state = self.state
         state.update(done=index, total=total, current=title)
         state["counts"][outcome] = state["counts"].get(outcome, 0) + 1
-        if outcome == "skipped" and self.importer is not None:
-            state["skipped"].append(list(self.importer.result.skipped[-1]))
+        if outcome == "skipped" and self.result is not None:
+            state["skipped"].append(list(self.result.skipped[-1]))
         now = time.monotonic()
         if index == total or now - self.last_write >= PROGRESS_EVERY:
             self.last_write = now
@@ -95,17 +97,23 @@ class Progress:
 
 
 def run_import(data, *, show_slug=None, allow_locked=False, source_url="", progress=None):
-    """Read ``data`` (bytes) or ``source_url`` and import it; returns the ``ImportResult``.
+    """Import ``data`` (bytes) or every page of ``source_url``; returns the ``ImportResult``.
 
-    The importer is built here (not through ``import_feed``) so that the progress callback can
-    read each skipped item's reason as it happens.
+    The result is handed to the progress callback first, so that it can read each skipped
+    item's reason as it happens.
     """
-    if not data:
-        data = read_source(source_url, public_only=True)
-    importer = FeedImporter(data, show_slug, allow_locked, source_url, progress)
+    result = ImportResult()
     if isinstance(progress, Progress):
-        progress.importer = importer
-    return importer.run()
+        progress.result = result
+    return import_source(
+        source_url,
+        data=data or None,
+        show_slug=show_slug,
+        allow_locked=allow_locked,
+        public_only=True,
+        progress=progress,
+        result=result,
+    )
 
 
 def report_of(result, items):
@@ -118,6 +126,7 @@ def report_of(result, items):
         "counts": result.counts,
         "skipped": [list(pair) for pair in result.skipped],
         "warnings": list(result.warnings),
+        "pages": [str(page) for page in result.pages],
         "items": [list(item) for item in items],
     }
 

@@ -15,7 +15,15 @@ from episodes.audio import tone_mp3
 from episodes.models import Episode, EpisodeLink, Team
 from people.models import Credit, Person, PersonLink, Pick
 from sponsors.models import SponsorRead
-from tests.factories import default_host, make_campaign, make_episode, make_show, make_user, png_bytes
+from tests.factories import (
+    EPISODE_TAG_PREFIXES,
+    default_host,
+    make_campaign,
+    make_episode,
+    make_show,
+    make_user,
+    png_bytes,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -33,7 +41,16 @@ NOTES = (
     "<li>Can you explain what PyTorch is and your motivation for creating it?</li></ul>"
 )
 REFERENCE_SECONDS = 42 * 60 + 12
-INLINE_PREFIXES = ["credits", "picks", "links", "sponsor_reads", "chapters", "transcripts", "soundbites"]
+INLINE_PREFIXES = [
+    "credits",
+    "picks",
+    "links",
+    "sponsor_reads",
+    "chapters",
+    "transcripts",
+    "soundbites",
+    *EPISODE_TAG_PREFIXES,
+]
 
 
 @pytest.fixture

@@ -13,6 +13,7 @@ from episodes.models import Announcement, Episode, EpisodeLink, Network, Show, T
 from people.models import Credit, Person
 from sponsors.models import Campaign, Sponsor, SponsorRead
 from tests.factories import (
+    EPISODE_TAG_PREFIXES,
     credit,
     make_campaign,
     make_episode,
@@ -415,6 +416,7 @@ def episode_post_data(episode, **changes):
         "soundbites",
         "publication_records",
         "slug_history",
+        *EPISODE_TAG_PREFIXES,
     ]
     for prefix in prefixes:
         data.update({f"{prefix}-TOTAL_FORMS": 0, f"{prefix}-INITIAL_FORMS": 0})

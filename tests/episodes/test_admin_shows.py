@@ -11,7 +11,15 @@ from django.utils import timezone
 
 from episodes.models import Announcement, Episode, Show, Team
 from people.models import ShowHost
-from tests.factories import image_upload, make_episode, make_person, make_show, make_user
+from tests.factories import (
+    SHOW_TAG_PREFIXES,
+    empty_inlines,
+    image_upload,
+    make_episode,
+    make_person,
+    make_show,
+    make_user,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -43,8 +51,6 @@ def show_form(**changes):
         "music_license": "CC BY-SA",
         "music_license_url": "",
         "podcast_locked": "on",
-        "funding_url": "",
-        "funding_text": "",
         "new_feed_url": "",
         "medium": "podcast",
         "license": "",
@@ -56,6 +62,7 @@ def show_form(**changes):
         "announcements-INITIAL_FORMS": 0,
         "listen_links-TOTAL_FORMS": 0,
         "listen_links-INITIAL_FORMS": 0,
+        **empty_inlines(SHOW_TAG_PREFIXES),
     }
     data.update(changes)
     return data

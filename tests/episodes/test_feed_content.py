@@ -12,7 +12,7 @@ import feedparser
 import podcastparser
 import pytest
 
-from episodes.models import Chapter, Episode, Show, Soundbite, Transcript
+from episodes.models import Chapter, Episode, FundingLink, Show, Soundbite, Transcript
 from tests.factories import (
     WEBVTT_SAMPLE,
     credit,
@@ -67,8 +67,6 @@ def full_show(site):
         itunes_block=True,
         itunes_complete=True,
         podcast_locked=True,
-        funding_url="https://donate.example.org/dlw",
-        funding_text="Support the show",
         license="cc-by-4.0",
         license_url="https://creativecommons.org/licenses/by/4.0/",
         new_feed_url="https://feeds.example.net/deep-learning.xml",
@@ -81,6 +79,7 @@ def full_show(site):
     bob = make_person(name="Bob Guest", slug="bob")
     carol = make_person(name="Carol Stand-In", slug="carol")
     default_host(show, alice)
+    FundingLink.objects.create(show=show, url="https://donate.example.org/dlw", text="Support the show")
 
     first = make_episode(
         show,
@@ -319,8 +318,8 @@ def test_items_read_back_by_podcastparser(client, full_show):
         "We ask why transformers work.\n\n"
         f"{full_show['campaign'].sponsor.name}: Try Acme hosting. Promo code: DLW. https://acme.example.com/dlw"
     )
+    # content:encoded is the notes (with the sponsor read), never the summary a second time.
     assert older["description_html"] == (
-        "<p>We ask why transformers work.</p>"
         f"<p>{full_show['campaign'].sponsor.name}: Try Acme hosting. Promo code: DLW. "
         '<a href="https://acme.example.com/dlw">https://acme.example.com/dlw</a></p>'
         '<p>Notes with <a href="https://example.org/paper" rel="noopener noreferrer">a paper</a>.</p>'
@@ -391,13 +390,17 @@ def test_item_podcasting20_tags_exact(client, full_show):
 
     assert older.find("guid").attrib == {"isPermaLink": "false"}
     assert older.find("itunes:explicit", NS).text == "true"
-    # No host credited on the episode: the show's hosts are repeated before its credits.
+    # The item lists exactly the episode's credits: hosts are not added to it (the channel
+    # lists them, and an import must get back what the source said).
     assert [(p.text, p.attrib) for p in older.findall("podcast:person", NS)] == [
+        ("Bob Guest", {"role": "guest", "group": "cast", "href": f"{SITE}/people/bob/"}),
+    ]
+    channel = ET.fromstring(fetch(client, full_show["show"]).content).find("channel")
+    assert [(p.text, p.attrib) for p in channel.findall("podcast:person", NS)] == [
         (
             "Alice Host",
             {"role": "host", "group": "cast", "href": alice.website, "img": f"{SITE}{alice.photo.url}"},
         ),
-        ("Bob Guest", {"role": "guest", "group": "cast", "href": f"{SITE}/people/bob/"}),
     ]
     assert older.findall("podcast:transcript", NS) == []
     assert older.find("podcast:chapters", NS) is None
@@ -509,8 +512,7 @@ def test_raw_cdata_terminator_is_split_across_sections(client, site):
 
     content = fetch(client, show).content
 
-    assert b"<![CDATA[<p>Summary" in content
-    assert b"before ]]]]><![CDATA[> after" in content
+    assert b"<![CDATA[<p>before ]]]]><![CDATA[> after</p>]]>" in content
     item = ET.fromstring(content).find("channel/item")
     assert item.find("content:encoded", NS).text.endswith("<p>before ]]> after</p>")
     assert podcastparser.parse(f"{SITE}/f.xml", io.BytesIO(content))["episodes"][0][

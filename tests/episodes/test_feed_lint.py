@@ -108,15 +108,16 @@ def test_description_over_4000_bytes_is_an_error():
     assert messages(lint_show(show)) == [(ERROR, "The description is 4002 bytes; at most 4000 are allowed.")]
 
 
-def test_missing_owner_email_is_an_error_when_locked_and_a_warning_otherwise():
+def test_missing_owner_email_is_a_warning_locked_or_not():
+    # Apple dropped the requirement in 2023; directories still verify ownership through it.
     locked = clean_show(owner_email="", podcast_locked=True)
     unlocked = clean_show(owner_email="", podcast_locked=False)
 
     assert messages(lint_show(locked)) == [
         (
-            ERROR,
-            "The owner e-mail is missing: podcast:locked needs it, and directories send their "
-            "verification mail there.",
+            WARNING,
+            "The owner e-mail is missing: podcast:locked names it as the owner, and directories "
+            "send their verification mail there.",
         )
     ]
     assert messages(lint_show(unlocked)) == [
@@ -223,10 +224,10 @@ def test_lintfeeds_exits_1_and_prints_findings_when_a_show_has_errors():
     assert raised.value.returncode == 1
     assert str(raised.value) == "Feed errors in broken."
     assert out.getvalue().splitlines() == [
-        "broken: 2 errors, 0 warnings",
+        "broken: 1 error, 1 warning",
         "  ERROR   The show artwork is missing; Apple requires square artwork of 1400–3000 px.",
-        "  ERROR   The owner e-mail is missing: podcast:locked needs it, and directories send their "
-        "verification mail there.",
+        "  WARNING The owner e-mail is missing: podcast:locked names it as the owner, and "
+        "directories send their verification mail there.",
         "fine: 0 errors, 0 warnings",
     ]
 
@@ -253,7 +254,7 @@ def test_feed_check_renders_findings_for_the_admin():
     episode_html = feed_check(episode)
 
     # The show's check covers its episodes too.
-    assert "2 errors, 1 warning" in show_html
+    assert "1 error, 2 warnings" in show_html
     assert "The show artwork is missing" in show_html
     assert "0 errors, 1 warning" in episode_html
     assert "The title contains an episode number" in episode_html
@@ -269,3 +270,50 @@ class FeedCheckAdmin(ModelAdmin):
     @display(description="Feed check")
     def feed_check(self, obj):
         return feed_check(obj)
+
+
+def test_rules_for_the_2026_tags_report_what_directories_would_refuse():
+    from episodes.models import AlternateEnclosure, FundingLink, Location, SocialInteract
+
+    show = clean_show(update_frequency_rrule="WEEKLY")
+    FundingLink.objects.create(show=show, url="https://example.com/d", text="")
+    Location.objects.create(show=show, name="Austin", geo="30.2,97.7")
+    episode = make_episode(show, title="Tags", duration=60, audio_size=10, summary="A summary.")
+    SocialInteract.objects.create(episode=episode, protocol="activitypub")
+    AlternateEnclosure.objects.create(
+        episode=episode, mime_type="audio/opus", sources=[{"uri": "https://x/1"}], default=True
+    )
+    AlternateEnclosure.objects.create(
+        episode=episode, mime_type="audio/aac", sources=[{"uri": "https://x/2"}], default=True
+    )
+
+    found = {f.message for f in lint_show(show)}
+
+    assert "The funding link https://example.com/d has no text; apps show it as a bare URL." in found
+    assert "The location geo “30.2,97.7” is not a geo: URI." in found
+    assert "The update frequency rule must be an RFC 5545 rule starting with FREQ=." in found
+    assert "podcast:updateFrequency needs its text (e.g. “Weekly”)." in found
+    assert "A podcast:socialInteract needs the uri of the post." in found
+    assert "More than one alternate enclosure is marked default." in found
+    assert "The alternate enclosure “audio/opus” has no length in bytes." in found
+
+
+def test_vtt_voice_tags_that_name_uncredited_people_are_reported():
+    from episodes.models import Transcript
+    from tests.factories import credit, make_person, text_upload
+
+    show = clean_show()
+    episode = make_episode(show, title="Speakers", duration=60, audio_size=10, summary="A summary.")
+    credit(episode, make_person(name="Ann Host", slug="ann"), role="host")
+    vtt = (
+        "WEBVTT\n\n00:00:00.000 --> 00:00:02.000\n<v Ann Host>Hello.\n\n"
+        "00:00:02.000 --> 00:00:04.000\n<v.loud Gus Guest>Hi!\n\n"
+        "00:00:04.000 --> 00:00:06.000\n<v Ann Host>Welcome.\n"
+    )
+    Transcript.objects.create(episode=episode, file=text_upload("t.vtt", vtt), mime_type="text/vtt")
+
+    found = [f.message for f in lint_show(show) if f.subject]
+
+    assert found == [
+        "The transcript's voice tags name Gus Guest, who is not credited on the episode (podcast:person)."
+    ]

@@ -1,9 +1,6 @@
 """``manage.py importfeed`` from a file and from a local web server."""
 
-import functools
-import http.server
 import io
-import threading
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -25,24 +22,6 @@ def run(*args):
     return out.getvalue().splitlines()
 
 
-@pytest.fixture
-def feed_server(tmp_path):
-    """A web server on 127.0.0.1 serving tmp_path, as a show's old host would."""
-
-    class QuietHandler(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, *args):
-            pass
-
-    server = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(tmp_path))
-    )
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
-
-
 @pytest.mark.django_db
 def test_importfeed_from_a_file_prints_progress_and_summary(tmp_path):
     path = tmp_path / "feed.xml"
@@ -56,6 +35,7 @@ def test_importfeed_from_a_file_prints_progress_and_summary(tmp_path):
         "[3/3] created: Second steps",
         "Show “Command Line Show” (command-line-show): created.",
         "Skipped “No audio here”: no enclosure (audio URL)",
+        "Warning: The feed has no Apple category; choose one before the show goes public.",
         "Warning: The show was created as not public: check it, then make it public.",
         "Episodes: 2 created, 0 updated, 0 unchanged, 1 skipped.",
     ]

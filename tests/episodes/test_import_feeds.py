@@ -118,7 +118,8 @@ def test_import_1865_keeps_serial_type_trailer_and_html_notes():
         "Fiction",
         "Drama",
     )
-    assert result.warnings.count("Only one category is kept; “History” was not.") == 1
+    # Every category is kept, in order: the first with its subcategory, then the rest.
+    assert result.show.more_categories == [["History", ""], ["Government", ""]]
     episode = Episode.objects.get(
         guid="gid://art19-episode-locator/V0/T-ywFiCQHfUv9JLKUSMpo1_zw7dONvCZdtDMuzfQMOs"
     )
@@ -186,7 +187,9 @@ def test_import_no_agenda_reads_past_a_broken_entity_and_keeps_people_and_transc
     show = result.show
     assert str(show.podcast_guid) == "856cd618-7f34-57ea-9b84-3600f1f65e7f"
     assert show.podcast_locked is True
-    assert (show.funding_url, show.funding_text) == ("https://dvorak.org/na", "Support the Show!")
+    assert list(show.funding_links.values_list("url", "text")) == [
+        ("https://dvorak.org/na", "Support the Show!")
+    ]
     assert (show.category, show.subcategory) == ("News", "")  # "News & Politics" before 2019
     episode = Episode.objects.get(guid="http://1393.noagendanotes.com")
     assert episode.title == '1393: "Space Wake"'

@@ -1,7 +1,8 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from episodes.imports.feedreader import FeedImportError, read_source
-from episodes.imports.importer import import_feed
+from episodes.imports.chapters import folder_lookup
+from episodes.imports.feedreader import FeedImportError
+from episodes.imports.paging import MAX_PAGES, import_source
 
 
 class Command(BaseCommand):
@@ -20,19 +21,38 @@ class Command(BaseCommand):
             action="store_true",
             help="Import a feed marked podcast:locked yes: confirm that you own it.",
         )
+        parser.add_argument(
+            "--max-pages",
+            type=int,
+            default=MAX_PAGES,
+            help=f"Follow at most this many RFC 5005 pages (atom:link rel=next); default {MAX_PAGES}.",
+        )
+        parser.add_argument(
+            "--chapters",
+            metavar="FOLDER",
+            help="A folder of JSON chapters files, named like the last part of each podcast:chapters "
+            "URL; the chapters of those items are stored (the URL is kept either way).",
+        )
 
-    def handle(self, source, show_slug=None, allow_locked=False, **options):
+    def handle(
+        self, source, show_slug=None, allow_locked=False, max_pages=MAX_PAGES, chapters=None, **options
+    ):
         def progress(index, total, outcome, title):
             self.stdout.write(f"[{index}/{total}] {outcome}: {title}")
 
+        def on_page(page):
+            if page.number > 1 or page.problem:
+                self.stdout.write(str(page))
+
         try:
-            data = read_source(source)
-            result = import_feed(
-                data,
+            result = import_source(
+                source,
                 show_slug=show_slug,
                 allow_locked=allow_locked,
-                source_url=source if source.startswith(("http://", "https://")) else "",
                 progress=progress,
+                on_page=on_page,
+                max_pages=max_pages,
+                chapter_documents=folder_lookup(chapters) if chapters else None,
             )
         except FeedImportError as exc:
             raise CommandError(f"{exc} Nothing was imported.") from None
