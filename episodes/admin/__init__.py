@@ -20,7 +20,7 @@ from episodes.admin.actions import (
     preview_link,
 )
 from episodes.admin.calendar import calendar_urls
-from episodes.admin.uploads import AudioUploadWidget, staged_description, upload_urls
+from episodes.admin.uploads import AudioUploadWidget, direct_upload_origin, staged_description, upload_urls
 from episodes.analytics.admin import analytics_urls
 from episodes.analytics.admin import index_link as analytics_index_link
 from episodes.audio_uploads import StagedAudio
@@ -397,6 +397,15 @@ class EpisodeAdmin(
     form = EpisodeAdminForm
     change_form_template = "admin/episodes/episode/change_form.html"
     list_display = ["title", "show", "episode_number", "state", "publication", "audio_duration"]
+
+    def render_change_form(self, request, context, *args, **kwargs):
+        response = super().render_change_form(request, context, *args, **kwargs)
+        origin = direct_upload_origin()
+        if origin:
+            # With object storage the audio goes from the browser straight to the bucket.
+            response._csp_update = {"connect-src": [origin]}
+        return response
+
     list_filter = [ShowListFilter, "status", "published_at"]
     list_select_related = ["show"]
     search_fields = ["title", "slug", "summary"]

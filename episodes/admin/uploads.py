@@ -15,6 +15,7 @@ duration, size, type); the form then posts only the token.
 """
 
 import os
+from urllib.parse import urlsplit
 
 from django import forms
 from django.conf import settings
@@ -80,6 +81,17 @@ def refused(message, status=400):
 def uses_object_storage():
     """True when media goes to a bucket that can take presigned uploads (django-storages S3)."""
     return hasattr(default_storage, "bucket_name") and hasattr(default_storage, "connection")
+
+
+def direct_upload_origin():
+    """Where the browser sends presigned uploads (the change form's CSP lets it connect there)."""
+    if not uses_object_storage():
+        return None
+    url = default_storage.connection.meta.client.generate_presigned_post(
+        Bucket=default_storage.bucket_name, Key="origin"
+    )["url"]
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
 
 
 @require_POST

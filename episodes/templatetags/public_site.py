@@ -1,3 +1,4 @@
+from decimal import Decimal
 from urllib.parse import urlsplit
 
 from django import template
@@ -45,6 +46,15 @@ def rich_text(html):
     a restore) are cleaned here too, so a page never trusts the database alone.
     """
     return mark_safe(sanitize_html(html))
+
+
+@register.filter
+def seconds(value):
+    """A time in the audio as the shortest number of seconds: ``754``, ``12.5``."""
+    if value in (None, ""):
+        return ""
+    text = f"{Decimal(value):f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 @register.filter

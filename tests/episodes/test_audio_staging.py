@@ -57,7 +57,9 @@ def test_upload_that_is_not_audio_is_refused_and_stores_nothing(studio, media_ro
     response = studio["client"].post(f"{UPLOAD_URL}?show={studio['show'].pk}", {"file": fake})
 
     assert response.status_code == 400
-    assert json.loads(response.content) == {"error": "This file has no audio we can measure."}
+    assert json.loads(response.content) == {
+        "error": "This file is not MP3 audio: no MPEG audio frame starts at byte 0."
+    }
     assert StagedAudio.objects.count() == 0
     assert not media_root.exists() or not any(p.is_file() for p in media_root.rglob("*"))
 
