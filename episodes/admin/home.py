@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from episodes import services
 from episodes.access import can, shows_for
+from episodes.feeds.lint import LINT_PREFETCH
 from episodes.models import Episode
 from sponsors.models import SponsorRead
 
@@ -43,7 +44,8 @@ def home_sections(request):
         visible.filter(show__in=shows_for(user, "edit"))
         .exclude(status=Episode.PUBLISHED)
         .prefetch_related(
-            Prefetch("sponsor_reads", queryset=SponsorRead.objects.select_related("campaign__sponsor"))
+            Prefetch("sponsor_reads", queryset=SponsorRead.objects.select_related("campaign__sponsor")),
+            *LINT_PREFETCH,
         )
         .order_by("-updated_at")[:DRAFTS_CHECKED]
     )

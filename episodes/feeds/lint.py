@@ -249,7 +249,8 @@ def lint_show(show, episodes=True):
                 "confirm it to redirect the old URL.",
             )
         )
-    findings += lint_show_tags(show)
+    if show.pk:  # a show being added has no tag rows yet
+        findings += lint_show_tags(show)
     if show.license and not show.license_url and " " in show.license:
         findings.append(
             Finding(
@@ -377,14 +378,27 @@ def lint_episode(episode):
     return findings
 
 
-def lint_episode_tags(episode, subject):
-    from episodes.models import FundingLink, Location, PodcastImage, TxtRecord
+LINT_PREFETCH = [
+    "funding_links",
+    "locations",
+    "txt_records",
+    "images",
+    "social_interacts",
+    "alternate_enclosures",
+    "transcripts",
+    "credits__person",
+]
+"""What ``lint_episode`` reads of an episode's rows: prefetch it to lint many episodes."""
 
+
+def lint_episode_tags(episode, subject):
+    # Through the related managers, so that a caller linting many episodes can prefetch them
+    # (LINT_PREFETCH) and the queries do not grow with the number of episodes.
     findings = lint_tag_rows(
-        FundingLink.objects.filter(episode=episode),
-        Location.objects.filter(episode=episode),
-        TxtRecord.objects.filter(episode=episode),
-        PodcastImage.objects.filter(episode=episode),
+        episode.funding_links.all(),
+        episode.locations.all(),
+        episode.txt_records.all(),
+        episode.images.all(),
         subject,
     )
     for social in episode.social_interacts.all():
@@ -425,8 +439,9 @@ def vtt_speakers(text):
 def lint_transcript_speakers(episode, subject):
     """Voice tags of uploaded WebVTT transcripts should name the people credited on the episode."""
     findings = []
-    credited = {credit.person.name.casefold() for credit in episode.credits.select_related("person")}
-    for transcript in episode.transcripts.filter(mime_type="text/vtt").exclude(file=""):
+    credited = {credit.person.name.casefold() for credit in episode.credits.all()}
+    vtt = [t for t in episode.transcripts.all() if t.mime_type == "text/vtt" and t.file]
+    for transcript in vtt:
         try:
             with transcript.file.open("rb") as file:
                 text = file.read(2_000_000).decode("utf-8", "replace")

@@ -93,7 +93,7 @@ ROW_FIELDS = {
         "mime_type", "length", "bitrate", "height", "language", "title", "rel", "codecs", "default",
         "sources", "integrity",
     ],
-    Chapter: ["start_time", "title", "url", "image"],
+    Chapter: ["start_time", "title", "url", "image_url"],
     Trailer: ["title", "url", "pub_date", "length", "mime_type", "season"],
     PlatformBlock: ["platform", "blocked"],
     LiveItem: [

@@ -302,7 +302,7 @@ def psc_chapter_rows(context, where, warn):
                 "start_time": start,
                 "title": title,
                 "url": valid_url(element.get("href")),
-                "image": valid_url((element.get("image") or "").replace(" ", "%20")),
+                "image_url": valid_url((element.get("image") or "").replace(" ", "%20")),
             }
         )
     return rows

@@ -181,30 +181,40 @@ def test_show_list_links_the_import_page_for_network_admins_only(client):
 @pytest.mark.django_db
 def test_admin_import_follows_pages_and_lists_them(client, superuser, tmp_path, feed_server, monkeypatch):
     from episodes.imports import feedreader
+    from episodes.imports import tasks as import_tasks
+    from episodes.imports.models import ImportJob
     from tests.episodes.test_import_sources import paged
 
-    # The test's old host is on 127.0.0.1, which the admin refuses for real users' URLs.
-    monkeypatch.setattr(feedreader, "_refuse_private_host", lambda url: None)
+    # The test's feed host is on 127.0.0.1, which the import refuses for real users' URLs.
+    monkeypatch.setattr(feedreader, "is_public_address", lambda address: True)
     url = paged(tmp_path, feed_server, 3, next_of={3: f"{feed_server}/page1.xml"})
 
-    response = client.post(URL, {"feed_url": url})
+    client.post(URL, {"feed_url": url})
+    job = ImportJob.objects.get()
+    assert import_tasks.import_job.call(job.pk) == "finished"
+    content = client.get(f"{URL}{job.pk}/").content.decode()
 
-    content = response.content.decode()
-    assert response.context["result"].counts["created"] == 6
+    assert ImportJob.objects.get().report["counts"]["created"] == 6
     assert '<ol id="import-pages">' in content
     assert f'<li class="import-page">Page 2 ({feed_server}/page2.xml): 2 items</li>' in content
     assert (
-        f'<li class="import-page import-page--problem">Page 4 ({feed_server}/page1.xml): already read: '
+        f'<li class="import-page">Page 4 ({feed_server}/page1.xml): already read: '
         "the pages loop, so the import stopped here.</li>"
     ) in content
 
 
 @pytest.mark.django_db
 def test_admin_refuses_a_feed_declaring_entities_and_writes_nothing(client, superuser):
+    from episodes.imports import tasks as import_tasks
+    from episodes.imports.models import ImportJob
+
     data = FEED.replace(b"?>\n", b'?>\n<!DOCTYPE rss [<!ENTITY boom "x">]>\n', 1)
 
-    response = client.post(URL, {"feed_file": upload(data)})
+    client.post(URL, {"feed_file": upload(data)})
+    job = ImportJob.objects.get()
+    assert import_tasks.import_job.call(job.pk) == "failed"
+    content = client.get(f"{URL}{job.pk}/").content.decode()
 
-    assert "declares XML entities in a DOCTYPE" in response.content.decode()
-    assert "Nothing was imported." in response.content.decode()
+    assert "declares XML entities in a DOCTYPE" in content
+    assert "Nothing was imported." in content
     assert Show.objects.count() == 0

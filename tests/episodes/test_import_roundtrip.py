@@ -32,7 +32,18 @@ SHARED = [
     "podcast-namespace-example.xml",
     "sentimental-garbage.xml",
 ]
-SHOW_SKIPPED = {"id", "slug", "is_public", "created_at", "updated_at", "content_changed_at", "artwork"}
+# Not feed data: ids, times and files of this install, renditions made from its uploads, and the
+# secret that signs its preview links.
+SHOW_SKIPPED = {
+    "id",
+    "slug",
+    "is_public",
+    "created_at",
+    "updated_at",
+    "content_changed_at",
+    "artwork",
+    "artwork_renditions",
+}
 EPISODE_SKIPPED = {
     "id",
     "show",
@@ -42,6 +53,8 @@ EPISODE_SKIPPED = {
     "audio",
     "artwork",
     "audio_revision",
+    "artwork_renditions",
+    "preview_key",
 }
 SHOW_ROWS = {
     "funding": FundingLink,

@@ -167,9 +167,8 @@ def test_delivery_log_shows_a_team_only_its_shows_pings(client):
     listing = client.get("/admin/episodes/delivery/")
     assert [row.pk for row in listing.context["cl"].result_list] == [own.pk]
     for hidden in (other, network, hook):
-        assert (
-            client.get(f"/admin/episodes/delivery/{hidden.pk}/change/").status_code == 302
-        )  # "does not exist", as for any hidden object
+        # Not found, as for any hidden object.
+        assert client.get(f"/admin/episodes/delivery/{hidden.pk}/change/").status_code == 404
     assert client.get(f"/admin/episodes/delivery/{own.pk}/change/").status_code == 200
     assert client.get("/admin/episodes/webhookendpoint/").status_code == 403
 
