@@ -680,3 +680,6 @@ class ShowSlugHistory(models.Model):
 
     def __str__(self):
         return self.old_slug
+
+
+from .feeds.models import StoredFeed  # noqa: E402, F401

@@ -152,6 +152,12 @@ if os.environ.get("AWS_STORAGE_BUCKET_NAME"):
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Rendered feeds: one current copy of each (plain and gzip), written when it changes, laid out
+# like the feed URLs so a proxy can serve them (deploy/nginx.conf). With FEED_ACCEL_REDIRECT
+# (e.g. /_feedstore/), Django answers validators and nginx sends the bytes.
+FEED_STORE_ROOT = Path(os.environ.get("FEED_STORE_ROOT", BASE_DIR / "feedstore"))
+FEED_ACCEL_REDIRECT = os.environ.get("FEED_ACCEL_REDIRECT", "")
+
 # Uploads: audio can be large, so it streams to disk instead of memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
