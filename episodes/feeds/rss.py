@@ -10,6 +10,7 @@ the bottom serve each feed's stored copy (``caching``, ``store``): rendered once
 import html
 import re
 from collections import defaultdict
+from datetime import UTC, datetime
 from io import BytesIO
 
 from django.conf import settings
@@ -595,6 +596,9 @@ class ShowFeed(Feed):
         }
 
 
+FIRST_BUILD = datetime(2000, 1, 1, tzinfo=UTC)
+
+
 class NetworkChannel(Feed):
     """What the network's own feeds say of the network itself."""
 
@@ -603,7 +607,12 @@ class NetworkChannel(Feed):
 
     def get_feed(self, network, request):
         self.language = "en"
-        return super().get_feed(network, request)
+        feed = super().get_feed(network, request)
+        # lastBuildDate from the content alone (syndication would say "now" for a feed without
+        # items), so the same content always renders the same bytes: the newest public show.
+        newest = Show.objects.public().order_by("-created_at").values_list("created_at", flat=True).first()
+        feed.latest_post_date = lambda: newest or FIRST_BUILD
+        return feed
 
     def items(self, network):
         return []
@@ -644,6 +653,8 @@ class NetworkFeed(NetworkChannel):
         self.data = FeedData(Episode.objects.filter(pk__in=[episode.pk for episode in episodes]), self.now)
         feed = super().get_feed(network, request)
         add_episode_items(feed, self.data, episodes, with_source=True)
+        if episodes:
+            feed.latest_post_date = lambda: episodes[0].published_at
         return feed
 
     def feed_extra_kwargs(self, network):

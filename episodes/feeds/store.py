@@ -229,7 +229,13 @@ def _renderer(name, now):
             rss.write_feed(feed.get_feed(show, SiteRequest()), outfile)
 
         return f"shows/{show.slug}/feed.xml", write, scheduled, show
-    network = Network.load()
+    network = Network.objects.order_by("pk").first()
+    if network is None:
+        # The network row is made once, the first time a network feed is rendered (without the
+        # signals of save(): this render is what they would ask for).
+        network = Network.load()
+        network.podcast_guid = network.feed_guid()
+        Network.objects.bulk_create([network])
     if name == "opml":
         return "network/shows.opml", lambda outfile: outfile.write(rss.build_opml(network)), None, None
     if name == "publisher":
@@ -337,7 +343,8 @@ def render_and_store(name, stored):
             "rendered_at": now,
         },
     )
-    return StoredFeed.objects.get(name=name), not same
+    # A first render (nothing stored yet) is no change: nobody has seen another version.
+    return StoredFeed.objects.get(name=name), stored is not None and not same
 
 
 def _show_exists(show_id):
