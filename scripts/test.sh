@@ -17,6 +17,23 @@ if [ ! -x /usr/bin/chromium ]; then
   fi
 fi
 
+# nginx runs deploy/nginx.conf in tests/deploy; redis-server is started (and killed) by the cache tests.
+missing=()
+command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || missing+=(nginx-light)
+command -v redis-server >/dev/null || missing+=(redis-server)
+if [ "${#missing[@]}" -gt 0 ]; then
+  if [ "$(id -u)" = 0 ]; then
+    echo "==> Installing ${missing[*]} for the deployment and cache tests"
+    apt-get update -q >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}" >/dev/null
+    # Installed for the tests, not as a service of this machine.
+    if command -v systemctl >/dev/null; then systemctl disable --now nginx >/dev/null 2>&1 || true; fi
+  else
+    echo "The deployment tests need: sudo apt-get install -y ${missing[*]}" >&2
+    exit 1
+  fi
+fi
+
 scripts/bootstrap.sh requirements-dev.txt
 
 echo "==> ruff"
