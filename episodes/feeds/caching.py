@@ -21,7 +21,7 @@ from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models import Q
 from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 from django.dispatch import Signal
-from django.http import Http404, HttpResponse, HttpResponseNotAllowed
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotAllowed
 from django.utils import timezone
 from django.utils.http import http_date, parse_http_date_safe
 
@@ -30,6 +30,8 @@ from episodes.feeds import store
 logger = logging.getLogger(__name__)
 
 FEED_MAX_AGE = 300
+# Bodies up to this size are read whole (faster); larger ones stream from the stored file.
+STREAM_ABOVE = 8 * 1024 * 1024
 STORED_FIELDS = (
     "path",
     "size",
@@ -184,12 +186,17 @@ def stored_feed_response(request, state, content_type):
         response["Cache-Control"] = headers["Cache-Control"]
         return response
     path = store.store_root() / (state.path + (".gz" if gzipped else ""))
-    with open(path, "rb") as stored_file:
-        body = b"" if request.method == "HEAD" else stored_file.read()
+    if request.method == "HEAD":
+        response = HttpResponse(content_type=content_type)
+    elif size > STREAM_ABOVE:
+        # A large feed streams from its file: a worker never holds tens of megabytes for it.
+        response = FileResponse(open(path, "rb"), content_type=content_type)  # noqa: SIM115 - closed by Django
+    else:
+        with open(path, "rb") as stored_file:
+            response = HttpResponse(stored_file.read(), content_type=content_type)
     if gzipped:
         headers["Content-Encoding"] = "gzip"
     headers["Content-Length"] = str(size)
-    response = HttpResponse(body, content_type=content_type)
     for name, value in headers.items():
         response.headers[name] = value
     return response

@@ -17,6 +17,7 @@ by the request that finds it so, one render at a time per feed across workers (`
 
 import gzip
 import hashlib
+import io
 import logging
 import os
 import tempfile
@@ -186,26 +187,23 @@ def _release_shared(key):
         logger.warning("Could not release feed render lock %s: %s", key, error)
 
 
-class _Tee:
+class _Tee(io.RawIOBase):
     """A binary file object that writes the plain file, its gzip copy and the digest in one pass."""
 
     def __init__(self, plain, gzipped):
+        super().__init__()
         self.plain = plain
         self.gzip = gzip.GzipFile(fileobj=gzipped, mode="wb", compresslevel=GZIP_LEVEL, mtime=0)
         self.hash = hashlib.sha256()
         self.size = 0
 
     def write(self, data):
-        if isinstance(data, str):
-            data = data.encode()
+        data = bytes(data)
         self.plain.write(data)
         self.gzip.write(data)
         self.hash.update(data)
         self.size += len(data)
         return len(data)
-
-    def flush(self):
-        pass
 
     def writable(self):
         return True
@@ -295,7 +293,10 @@ def render_and_store(name, stored):
     try:
         with plain, gzipped:
             tee = _Tee(plain, gzipped)
-            write(tee)
+            # The XML writer hands over every few bytes: buffer them into large writes.
+            buffered = io.BufferedWriter(tee, buffer_size=1 << 16)
+            write(buffered)
+            buffered.flush()
             tee.gzip.close()
             gzip_size = gzipped.tell()
         digest = tee.hash.hexdigest()
