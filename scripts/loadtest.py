@@ -54,19 +54,17 @@ def free_port():
         return probe.getsockname()[1]
 
 
-def database_url(base_url):
-    return base_url.rsplit("/", 1)[0] + f"/{DATABASE_NAME}"
+def database_url(base_url, name):
+    return base_url.rsplit("/", 1)[0] + f"/{name}"
 
 
-def ensure_database(base_url):
+def ensure_database(base_url, name):
     import psycopg
 
     with psycopg.connect(base_url, autocommit=True) as connection:
-        exists = connection.execute(
-            "SELECT 1 FROM pg_database WHERE datname = %s", [DATABASE_NAME]
-        ).fetchone()
+        exists = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
         if not exists:
-            connection.execute(f'CREATE DATABASE "{DATABASE_NAME}"')
+            connection.execute(f'CREATE DATABASE "{name}"')
 
 
 def setup_django(env):
@@ -229,7 +227,11 @@ def editor(shows, every, stop_at, port, results, check):
         path = f"/shows/{show.slug}/feed.xml"
         _, old_etag, _ = get(path, {"Accept-Encoding": "gzip"})
         guid = str(uuid.uuid4())
+        commit_times = []
         with transaction.atomic():
+            # Registered first, so it runs first once the database has committed: before the
+            # feed is rendered again (the callbacks the save registers), as other readers see it.
+            transaction.on_commit(lambda times=commit_times: times.append(time.monotonic()))
             Episode.objects.create(
                 show=show,
                 title=f"Published under load {number}",
@@ -242,19 +244,24 @@ def editor(shows, every, stop_at, port, results, check):
                 status=Episode.PUBLISHED,
                 published_at=timezone.now(),
             )
-        committed = time.monotonic()
+        committed = commit_times[0]
         if not check:
             continue
-        # The commit has returned: from now on the old feed is stale.
+        # The commit has returned: from now on the old feed is stale. Poll until the new
+        # episode is served; the staleness of this edit is how long after the commit an old
+        # feed (or a 304 to the old ETag) was still answered, 0 when never.
+        stale_for = 0.0
         while True:
             status, _, body = get(path, {"Accept-Encoding": "gzip", "If-None-Match": old_etag})
+            received = time.monotonic() - committed
             if status == 200 and guid.encode() in body:
-                results.append(time.monotonic() - committed)
                 break
+            stale_for = received
             if time.monotonic() > stop_at + 30:
-                results.append(float("inf"))
+                stale_for = float("inf")
                 break
             time.sleep(0.005)
+        results.append(stale_for)
         close_old_connections()
 
 
@@ -433,15 +440,18 @@ def main():
     parser.add_argument("--edit-every", type=float, default=3)
     parser.add_argument("--modes", default="static,django,accel,direct")
     parser.add_argument("--app-dir", default=str(ROOT), help="the checkout gunicorn serves")
+    parser.add_argument(
+        "--database-name", default=DATABASE_NAME, help="kept between runs; one per network size"
+    )
     args = parser.parse_args()
     base_url = os.environ.get("DATABASE_URL", "")
     if not base_url.startswith(("postgres://", "postgresql://")):
         parser.error("set DATABASE_URL to a PostgreSQL server (the benchmark makes its own database there)")
-    ensure_database(base_url)
+    ensure_database(base_url, args.database_name)
     store = Path(tempfile.mkdtemp(prefix="loadtest-feedstore-"))
     os.chmod(store, 0o755)
     env = {
-        "DATABASE_URL": database_url(base_url),
+        "DATABASE_URL": database_url(base_url, args.database_name),
         "FEED_STORE_ROOT": str(store),
         "REDIS_URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/10"),
         "CACHE_KEY_PREFIX": f"loadtest-{uuid.uuid4().hex[:8]}",
