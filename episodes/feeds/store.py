@@ -42,7 +42,10 @@ logger = logging.getLogger(__name__)
 # Part of every stored feed's format: a release that changes the feed's markup renders anew.
 FEED_FORMAT_VERSION = "2"
 NETWORK_FEEDS = ("network", "publisher", "opml")
+# A render lock expires after LOCK_TIMEOUT (its holder died); a request waits at most LOCK_WAIT
+# for another worker's render before rendering itself.
 LOCK_TIMEOUT = 300
+LOCK_WAIT = 30
 GZIP_LEVEL = 6
 
 
@@ -91,8 +94,9 @@ def mark_changed(names):
     if not names:
         return
     StoredFeed.objects.filter(name__in=names).update(generation=F("generation") + 1)
-    # Several signals fire for one save; the callbacks after the first find nothing due.
-    transaction.on_commit(lambda: refresh_feeds(names))
+    # Several signals fire for one save; the callbacks after the first find nothing due. Robust:
+    # the edit has committed whatever happens here, and a feed left due renders on its next poll.
+    transaction.on_commit(lambda: refresh_feeds(names), robust=True)
 
 
 def refresh_feeds(names, *, force=False):
@@ -163,7 +167,7 @@ def single_flight(name):
                 _release_shared(key)
 
 
-def _acquire_shared(key, token, wait=LOCK_TIMEOUT):
+def _acquire_shared(key, token, wait=LOCK_WAIT):
     deadline = time.monotonic() + wait
     pause = 0.01
     while True:
