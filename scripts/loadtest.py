@@ -27,6 +27,7 @@ after figures. Redis (``REDIS_URL``, default redis://127.0.0.1:6379/10) holds th
 
 import argparse
 import asyncio
+import multiprocessing
 import os
 import random
 import shutil
@@ -205,6 +206,16 @@ async def poller(port, feeds, conditional, stats, stop_at):
             reader = writer = None
     if writer is not None:
         writer.close()
+
+
+def run_pollers(port, feeds, count, stop_at, queue):
+    stats = Stats()
+
+    async def pollers():
+        await asyncio.gather(*(poller(port, feeds, n % 2 == 0, stats, stop_at) for n in range(count)))
+
+    asyncio.run(pollers())
+    queue.put((stats.latencies, stats.errors, stats.statuses))
 
 
 def editor(shows, every, stop_at, port, results, check):
@@ -412,13 +423,15 @@ def run_mode(mode, args, env, store):
         if mode != "static" and args.edit_every > 0:
             edits.start()
 
-        async def pollers():
-            await asyncio.gather(
-                *(poller(port, feeds, n % 2 == 0, stats, stop_at) for n in range(args.pollers))
-            )
-
+        # The pollers run in a process of their own, so they never hold the editor's GIL (the
+        # editor renders the feed after each commit, as an admin request would).
+        context = multiprocessing.get_context("fork")
+        queue = context.Queue()
+        polling = context.Process(target=run_pollers, args=(port, feeds, args.pollers, stop_at, queue))
         started = time.monotonic()
-        asyncio.run(pollers())
+        polling.start()
+        stats.latencies, stats.errors, stats.statuses = queue.get()
+        polling.join()
         elapsed = time.monotonic() - started
         if edits.is_alive() or edits.ident:
             edits.join()
@@ -463,8 +476,10 @@ def main():
     if not base_url.startswith(("postgres://", "postgresql://")):
         parser.error("set DATABASE_URL to a PostgreSQL server (the benchmark makes its own database there)")
     ensure_database(base_url, args.database_name)
-    store = Path(tempfile.mkdtemp(prefix="loadtest-feedstore-"))
-    os.chmod(store, 0o755)
+    # Kept with the database it was rendered from.
+    store = Path(tempfile.gettempdir()) / f"{args.database_name}-feedstore"
+    fresh_store = not store.exists()
+    store.mkdir(mode=0o755, exist_ok=True)
     env = {
         "DATABASE_URL": database_url(base_url, args.database_name),
         "FEED_STORE_ROOT": str(store),
@@ -481,16 +496,14 @@ def main():
     from django.core.management import call_command
 
     started = time.monotonic()
-    call_command("storefeeds", "--due", verbosity=0, stdout=open(os.devnull, "w"))  # noqa: SIM115
+    due = [] if fresh_store else ["--due"]
+    call_command("storefeeds", *due, verbosity=0, stdout=open(os.devnull, "w"))  # noqa: SIM115
     print(f"rendered every feed in {time.monotonic() - started:.1f} s", file=sys.stderr)
 
     results = []
-    try:
-        for mode in args.modes.split(","):
-            print(f"running {mode} for {args.duration:.0f} s …", file=sys.stderr)
-            results.append(run_mode(mode, args, env, store))
-    finally:
-        shutil.rmtree(store, ignore_errors=True)
+    for mode in args.modes.split(","):
+        print(f"running {mode} for {args.duration:.0f} s …", file=sys.stderr)
+        results.append(run_mode(mode, args, env, store))
     static_rps = next((row["rps"] for row in results if row["mode"] == "static"), None)
     print(
         f"{args.shows} shows × {args.episodes} episodes, {args.pollers} pollers over {args.feeds} feeds "

@@ -96,7 +96,17 @@ def mark_changed(names):
     StoredFeed.objects.filter(name__in=names).update(generation=F("generation") + 1)
     # Several signals fire for one save; the callbacks after the first find nothing due. Robust:
     # the edit has committed whatever happens here, and a feed left due renders on its next poll.
-    transaction.on_commit(lambda: refresh_feeds(names), robust=True)
+    transaction.on_commit(lambda: withdraw_and_refresh(names), robust=True)
+
+
+def withdraw_and_refresh(names):
+    """Once an edit has committed: take the files of the feeds it made due out of the proxy's
+    reach at once (polls then reach Django, which waits for the render), then render them."""
+    now = timezone.now()
+    for stored in StoredFeed.objects.filter(name__in=names).exclude(path=""):
+        if is_due(stored, now):
+            _remove_files(store_root() / stored.path)
+    refresh_feeds(names)
 
 
 def refresh_feeds(names, *, force=False):
@@ -106,7 +116,9 @@ def refresh_feeds(names, *, force=False):
     from episodes.feeds.caching import feeds_changed
     from episodes.models import Show
 
-    changed = [name for name in sorted(set(names)) if ensure_current(name, force=force)[1]]
+    # Show feeds first: they are the ones polled most.
+    ordered = sorted(set(names), key=lambda name: (name in NETWORK_FEEDS, name))
+    changed = [name for name in ordered if ensure_current(name, force=force)[1]]
     show_ids = [int(name.split(":", 1)[1]) for name in changed if name.startswith("show:")]
     network = any(name in NETWORK_FEEDS for name in changed)
     if show_ids or network:
@@ -197,7 +209,8 @@ class _Tee(io.RawIOBase):
     def __init__(self, plain, gzipped):
         super().__init__()
         self.plain = plain
-        self.gzip = gzip.GzipFile(fileobj=gzipped, mode="wb", compresslevel=GZIP_LEVEL, mtime=0)
+        # No name and no time in the header: the same body always compresses to the same bytes.
+        self.gzip = gzip.GzipFile(filename="", fileobj=gzipped, mode="wb", compresslevel=GZIP_LEVEL, mtime=0)
         self.hash = hashlib.sha256()
         self.size = 0
 
@@ -309,7 +322,6 @@ def render_and_store(name, stored):
             and stored.digest == digest
             and stored.path == path
             and stored.last_modified is not None
-            and destination.exists()
         )
         if same:
             last_modified = stored.last_modified
@@ -319,16 +331,16 @@ def render_and_store(name, stored):
             last_modified = now.replace(microsecond=0)
             if stored and stored.last_modified and last_modified <= stored.last_modified:
                 last_modified = stored.last_modified + timedelta(seconds=1)
-            stamp = last_modified.timestamp()
-            os.utime(plain.name, (stamp, stamp))
-            os.utime(gzipped.name, (stamp, stamp))
-            os.chmod(plain.name, 0o644)
-            os.chmod(gzipped.name, 0o644)
-            # The gzip copy first: nginx's gzip_static prefers it, and it is never older than the plain.
-            os.replace(gzipped.name, f"{destination}.gz")
-            os.replace(plain.name, destination)
-            if stored and stored.path and stored.path != path:
-                _remove_files(root / stored.path)
+        # The same bytes are put back too (their files may have been withdrawn), with the same mtime.
+        stamp = last_modified.timestamp()
+        for written in (plain.name, gzipped.name):
+            os.utime(written, (stamp, stamp))
+            os.chmod(written, 0o644)
+        # The gzip copy first: nginx's gzip_static prefers it, and it is never older than the plain.
+        os.replace(gzipped.name, f"{destination}.gz")
+        os.replace(plain.name, destination)
+        if stored and stored.path and stored.path != path:
+            _remove_files(root / stored.path)
     finally:
         for leftover in (plain.name, gzipped.name):
             if os.path.exists(leftover):
