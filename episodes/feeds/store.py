@@ -176,7 +176,7 @@ def single_flight(name):
             yield
         finally:
             if held:
-                _release_shared(key)
+                _release_shared(key, token)
 
 
 def _acquire_shared(key, token, wait=LOCK_WAIT):
@@ -196,9 +196,11 @@ def _acquire_shared(key, token, wait=LOCK_WAIT):
         pause = min(pause * 2, 0.2)
 
 
-def _release_shared(key):
+def _release_shared(key, token):
     try:
-        cache.delete(key)
+        # Only our own lock: one that expired may have been taken by another worker since.
+        if cache.get(key) == token:
+            cache.delete(key)
     except Exception as error:  # noqa: BLE001
         logger.warning("Could not release feed render lock %s: %s", key, error)
 
