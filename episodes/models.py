@@ -1107,3 +1107,6 @@ class LiveItem(models.Model):
 
     def __str__(self):
         return self.title
+
+
+from .feeds.models import StoredFeed  # noqa: E402, F401

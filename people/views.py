@@ -1,3 +1,4 @@
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 
@@ -5,6 +6,9 @@ from episodes.models import Episode
 from episodes.structured_data import person_data
 
 from .models import Credit, Person, PersonSlugHistory
+
+# Appearances per page: a host on thousands of episodes gets a page of this many, not all of them.
+APPEARANCES_PER_PAGE = 50
 
 
 def person_detail(request, slug):
@@ -16,27 +20,35 @@ def person_detail(request, slug):
         if old is None:
             raise Http404("No such person.")
         return redirect(old.person, permanent=True)
-    credits = (
-        Credit.objects.filter(person=person, episode__in=Episode.objects.published())
-        .select_related("episode__show")
-        .order_by("episode__show__title", "-episode__published_at", "episode_id", "order")
+    episodes = (
+        Episode.objects.published()
+        .filter(pk__in=Credit.objects.filter(person=person).values("episode_id"))
+        .select_related("show")
+        .order_by("show__title", "show_id", "-published_at", "-pk")
     )
+    page = Paginator(episodes, APPEARANCES_PER_PAGE).get_page(request.GET.get("page"))
+    roles = {}
+    credits = Credit.objects.filter(person=person, episode__in=[episode.pk for episode in page]).order_by(
+        "order", "pk"
+    )
+    for credit in credits:
+        roles.setdefault(credit.episode_id, []).append(credit.get_role_display())
     hosted_shows = [
         role.show for role in person.show_roles.filter(show__is_public=True).select_related("show")
     ]
-    # {show: {episode: [role, …]}}: one entry per episode even when the person had two roles on it.
+    # [(show, [(episode, [role, …]), …]), …]: the page's episodes grouped by show, newest first.
     appearances = {}
-    for credit in credits:
-        roles = appearances.setdefault(credit.episode.show, {}).setdefault(credit.episode, [])
-        roles.append(credit.get_role_display())
+    for episode in page:
+        appearances.setdefault(episode.show, []).append((episode, roles.get(episode.pk, [])))
     return render(
         request,
         "people/person_detail.html",
         {
             "person": person,
             "hosted_shows": list(dict.fromkeys(hosted_shows)),
-            "appearances": [(show, list(episodes.items())) for show, episodes in appearances.items()],
-            "appearance_count": sum(len(episodes) for episodes in appearances.values()),
+            "appearances": list(appearances.items()),
+            "appearance_count": page.paginator.count,
+            "page": page,
             "structured_data": person_data(request, person, full=True),
         },
     )

@@ -1,25 +1,17 @@
 from django.conf import settings
 from django.contrib import admin
-from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path, re_path
 from django.views.generic import TemplateView
 
-from episodes.sitemaps import EpisodeSitemap, HomeSitemap, ShowSitemap
-from people.sitemaps import PersonSitemap
+from episodes.sitemaps import sitemap_index, sitemap_section
 from podcastcms.media import serve_media
-
-sitemaps = {
-    "home": HomeSitemap,
-    "shows": ShowSitemap,
-    "episodes": EpisodeSitemap,
-    "people": PersonSitemap,
-}
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("episodes.api.urls")),
     path("ckeditor/", include("episodes.uploads")),
-    path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
+    path("sitemap.xml", sitemap_index, name="sitemap"),
+    path("sitemap-<slug:section>.xml", sitemap_section, name="sitemap-section"),
     path("robots.txt", TemplateView.as_view(template_name="robots.txt", content_type="text/plain")),
     path("people/", include("people.urls")),
     path("", include("sponsors.urls")),

@@ -18,13 +18,20 @@ if [ ! -x /usr/bin/chromium ]; then
   fi
 fi
 
-if ! command -v nginx >/dev/null && [ ! -x /usr/sbin/nginx ]; then
+# nginx runs deploy/nginx.conf in tests/deploy; redis-server is started (and killed) by the cache tests.
+missing=()
+command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || missing+=(nginx-light)
+command -v redis-server >/dev/null || missing+=(redis-server)
+if [ "${#missing[@]}" -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
-    echo "==> Installing nginx for the media proxy test"
+    echo "==> Installing ${missing[*]} for the deployment and cache tests"
     apt-get update -q >/dev/null
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -q nginx-light >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}" >/dev/null
+    # Installed for the tests, not as a service of this machine.
+    if command -v systemctl >/dev/null; then systemctl disable --now nginx >/dev/null 2>&1 || true; fi
   else
-    echo "The media proxy test needs nginx: sudo apt-get install -y nginx-light (it skips without)" >&2
+    echo "The deployment tests need: sudo apt-get install -y ${missing[*]}" >&2
+    exit 1
   fi
 fi
 

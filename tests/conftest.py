@@ -35,3 +35,10 @@ def download_events_written_at_once(settings):
     buffer.events.clear()
     yield
     buffer.events.clear()
+
+
+@pytest.fixture(autouse=True)
+def feed_store_root(settings, tmp_path):
+    """Every test renders feeds into its own store."""
+    settings.FEED_STORE_ROOT = tmp_path / "feedstore"
+    return settings.FEED_STORE_ROOT

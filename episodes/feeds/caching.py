@@ -1,57 +1,47 @@
-"""Validators and cached bodies for feeds that are polled far more often than they change.
+"""Serving feeds that are polled far more often than they change, and recording their changes.
 
-Every feed has a "last change": ``Show.content_changed_at`` (bumped by the signals below on
-any edit that alters the feed), ``Network.content_changed_at`` (bumped when the network or
-any show changes, since podrolls, the publisher feed and the network feeds list the shows)
-and the newest publication time that has already passed. The last one is read in the same
-query, so a scheduled episode changes the validators the moment its time arrives, without
-a cron job. Conditional requests are answered from that one query, before any XML is built.
+Each feed's current rendered copy lives in the feed store (``episodes.feeds.store``): files laid
+out like the feed URLs, and a ``StoredFeed`` row with the validators. A request costs one query
+(the show, or the network feed, and its stored row) before it answers 304 or hands over the
+stored bytes: read by Django, or served by nginx through ``X-Accel-Redirect`` when
+``FEED_ACCEL_REDIRECT`` is set. A feed that is due (edited, or a scheduled episode's time has
+passed) is rendered by the first request that finds it so, once for all workers.
+
+Changes are recorded by the signals at the bottom: every save or delete that may alter a feed
+marks the feeds it may alter, and those are rendered again once the transaction commits. Only
+the feeds whose bytes then differ get new validators and a ``feeds_changed`` signal.
 """
 
-import gzip
-import hashlib
+import logging
 import threading
 from datetime import UTC, datetime
 
 from django.conf import settings
-from django.core.cache import cache
-from django.db import DEFAULT_DB_ALIAS, connections
-from django.db.models import OuterRef, Q, Subquery
-from django.db.models.signals import post_delete, post_save, pre_save
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db.models import Q
+from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 from django.dispatch import Signal
-from django.http import HttpResponse, HttpResponseNotAllowed
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotAllowed
 from django.utils import timezone
 from django.utils.http import http_date, parse_http_date_safe
 
-# Part of every ETag and cache key: a release that changes the feed's markup gets new ones.
-FEED_FORMAT_VERSION = "1"
+from episodes.feeds import store
+
+logger = logging.getLogger(__name__)
+
 FEED_MAX_AGE = 300
-CACHE_TIMEOUT = 24 * 60 * 60
-
-
-class Validators:
-    """ETag and Last-Modified of one feed, computed from its change times."""
-
-    def __init__(self, name, *times):
-        times = [moment for moment in times if moment is not None]
-        self.last_modified = max(times) if times else None
-        stamp = "|".join(moment.isoformat() for moment in times)
-        digest = hashlib.sha1(
-            f"{FEED_FORMAT_VERSION}|{settings.SITE_URL}|{name}|{stamp}".encode(), usedforsecurity=False
-        ).hexdigest()[:20]
-        self.name = name
-        self.etag = f'W/"{digest}"'
-
-    def not_modified(self, request):
-        """True when the client's copy is current (If-None-Match wins over If-Modified-Since)."""
-        if_none_match = request.headers.get("If-None-Match")
-        if if_none_match is not None:
-            offered = {tag.strip().removeprefix("W/") for tag in if_none_match.split(",")}
-            return "*" in offered or self.etag.removeprefix("W/") in offered
-        if_modified_since = parse_http_date_safe(request.headers.get("If-Modified-Since", ""))
-        if if_modified_since is not None and self.last_modified is not None:
-            return int(self.last_modified.timestamp()) <= if_modified_since
-        return False
+# Bodies up to this size are read whole (faster); larger ones stream from the stored file.
+STREAM_ABOVE = 8 * 1024 * 1024
+STORED_FIELDS = (
+    "path",
+    "size",
+    "gzip_size",
+    "last_modified",
+    "next_change_at",
+    "format",
+    "generation",
+    "rendered_generation",
+)
 
 
 _SENTINEL_NOW = datetime(2001, 2, 3, 4, 5, 6, 70809, tzinfo=UTC)
@@ -101,98 +91,124 @@ class PreparedQuery:
 
 
 def _show_state_query(slug, now):
-    from episodes.models import Episode, Network, Show
+    from episodes.models import Show
 
-    latest = (
-        Episode.objects.filter(show=OuterRef("pk"), status=Episode.PUBLISHED, published_at__lte=now)
-        .order_by("-published_at")
-        .values("published_at")[:1]
-    )
-    network_changed = Network.objects.order_by("pk").values("content_changed_at")[:1]
-    return (
-        Show.objects.filter(slug=slug)
-        .annotate(latest_published_at=Subquery(latest), network_changed_at=Subquery(network_changed))
-        .values(
-            "pk",
-            "is_public",
-            "new_feed_url",
-            "feed_move_confirmed",
-            "content_changed_at",
-            "latest_published_at",
-            "network_changed_at",
-        )[:1]
-    )
+    return Show.objects.filter(slug=slug).values(
+        "pk",
+        "is_public",
+        "new_feed_url",
+        "feed_move_confirmed",
+        *(f"stored_feed__{field}" for field in STORED_FIELDS),
+    )[:1]
 
 
-def _network_state_query(slug, now):
-    from episodes.models import Episode, Network, Show
+def _stored_state_query(slug, now):
+    from episodes.feeds.models import StoredFeed
 
-    latest = Episode.objects.published(now=now).order_by("-published_at").values("published_at")[:1]
-    shows_changed = Show.objects.order_by("-content_changed_at").values("content_changed_at")[:1]
-    return (
-        Network.objects.order_by("pk")
-        .annotate(shows_changed_at=Subquery(shows_changed), latest_published_at=Subquery(latest))
-        .values("pk", "content_changed_at", "shows_changed_at", "latest_published_at")[:1]
-    )
+    # ``slug`` carries the feed's name here.
+    return StoredFeed.objects.filter(name=slug).values(*STORED_FIELDS)[:1]
 
 
 SHOW_STATE = PreparedQuery(_show_state_query)
-NETWORK_STATE = PreparedQuery(_network_state_query)
+STORED_STATE = PreparedQuery(_stored_state_query)
+
+
+class StoredState:
+    """A feed's stored row as the one request query read it (``None`` fields: never rendered)."""
+
+    def __init__(self, name, row, prefix=""):
+        self.name = name
+        for field in STORED_FIELDS:
+            setattr(self, field, row.get(prefix + field))
+        self.exists = self.format is not None
+
+    def etags(self):
+        return {
+            store.etag_for(self.last_modified, self.size).strip('"'),
+            store.etag_for(self.last_modified, self.gzip_size).strip('"'),
+        }
 
 
 def show_feed_state(show_slug, now=None):
-    """The one query a show feed request costs before its body is needed."""
+    """The one query a show feed request costs when its stored copy is current."""
     rows = SHOW_STATE.run(slug=show_slug, now=now or timezone.now())
-    return rows[0] if rows else None
-
-
-def network_state(now=None):
-    """The one query the network feeds cost before their body is needed."""
-    from episodes.models import Network
-
-    now = now or timezone.now()
-    rows = NETWORK_STATE.run(now=now)
     if not rows:
-        # The network row is made once, the first time a network feed is asked for.
-        Network.load().save()
-        rows = NETWORK_STATE.run(now=now)
-    return rows[0]
+        return None
+    row = rows[0]
+    row["stored"] = StoredState(store.show_feed_name(row["pk"]), row, prefix="stored_feed__")
+    return row
 
 
-def conditional_feed_response(request, validators, build, content_type):
-    """Answer GET and HEAD for a feed: 304 from the validators, else the cached (gzipped) body.
+def stored_state(name, now=None):
+    rows = STORED_STATE.run(slug=name, now=now or timezone.now())
+    return StoredState(name, rows[0] if rows else {})
 
-    ``build`` returns the body as bytes; it runs only when the cache has no copy for these
-    validators.
-    """
-    if request.method not in ("GET", "HEAD"):
-        return HttpResponseNotAllowed(["GET", "HEAD"])
+
+def current_copy(state, now):
+    """``state`` if the stored copy is current, else the copy after rendering it (once for all)."""
+    current = state.exists and not store.is_due(state, now) and state.path
+    if current and (settings.FEED_ACCEL_REDIRECT or store.stored_files_present(state)):
+        return state
+    force = state.exists and not store.is_due(state, now)  # current but its files are gone
+    store.refresh_feeds([state.name], force=force)
+    return stored_state(state.name)
+
+
+def not_modified(request, state):
+    """True when the client's copy is current (If-None-Match wins over If-Modified-Since)."""
+    if_none_match = request.headers.get("If-None-Match")
+    if if_none_match is not None:
+        offered = {tag.strip().removeprefix("W/").strip('"') for tag in if_none_match.split(",")}
+        return "*" in offered or bool(offered & state.etags())
+    if_modified_since = parse_http_date_safe(request.headers.get("If-Modified-Since", ""))
+    if if_modified_since is not None:
+        return int(state.last_modified.timestamp()) <= if_modified_since
+    return False
+
+
+def stored_feed_response(request, state, content_type):
+    """Answer GET and HEAD for a feed from its stored copy: 304 from the validators, else the
+    stored plain or gzip bytes (or an ``X-Accel-Redirect`` to them for nginx to send)."""
+    gzipped = accepts_gzip(request)
+    size = state.gzip_size if gzipped else state.size
     headers = {
-        "ETag": validators.etag,
+        "ETag": store.etag_for(state.last_modified, size),
+        "Last-Modified": http_date(state.last_modified.timestamp()),
         "Cache-Control": f"public, max-age={FEED_MAX_AGE}",
         "Vary": "Accept-Encoding",
     }
-    if validators.last_modified is not None:
-        headers["Last-Modified"] = http_date(validators.last_modified.timestamp())
-    if validators.not_modified(request):
+    if not_modified(request, state):
         return HttpResponse(status=304, headers=headers)
-
-    key = f"feed:{validators.name}:{validators.etag}"
-    bodies = cache.get(key)
-    if bodies is None:
-        body = build()
-        bodies = (body, gzip.compress(body, compresslevel=6, mtime=0))
-        cache.set(key, bodies, CACHE_TIMEOUT)
-    plain, gzipped = bodies
-    body = plain
-    if accepts_gzip(request):
-        body = gzipped
+    if settings.FEED_ACCEL_REDIRECT:
+        # nginx sends the file (its .gz twin to clients that ask) with these same validators.
+        response = HttpResponse(content_type=content_type)
+        response["X-Accel-Redirect"] = settings.FEED_ACCEL_REDIRECT.rstrip("/") + "/" + state.path
+        response["Cache-Control"] = headers["Cache-Control"]
+        return response
+    path = store.store_root() / (state.path + (".gz" if gzipped else ""))
+    if request.method == "HEAD":
+        response = HttpResponse(content_type=content_type)
+    elif size > STREAM_ABOVE:
+        # A large feed streams from its file: a worker never holds tens of megabytes for it.
+        response = FileResponse(open(path, "rb"), content_type=content_type)  # noqa: SIM115 - closed by Django
+    else:
+        with open(path, "rb") as stored_file:
+            response = HttpResponse(stored_file.read(), content_type=content_type)
+    if gzipped:
         headers["Content-Encoding"] = "gzip"
-    headers["Content-Length"] = str(len(body))
-    response = HttpResponse(b"" if request.method == "HEAD" else body, content_type=content_type)
+    headers["Content-Length"] = str(size)
     for name, value in headers.items():
         response.headers[name] = value
     return response
+
+
+def serve_feed(request, state, content_type):
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponseNotAllowed(["GET", "HEAD"])
+    state = current_copy(state, timezone.now())
+    if not state.path:
+        raise Http404("No such feed.")
+    return stored_feed_response(request, state, content_type)
 
 
 def accepts_gzip(request):
@@ -204,19 +220,24 @@ def accepts_gzip(request):
     return False
 
 
-# Bumping the change times -------------------------------------------------------------------
+# Recording changes ---------------------------------------------------------------------------
 
 
 feeds_changed = Signal()
-"""Sent after a change that feeds show has been recorded, with ``show_ids`` (the primary keys of
-the shows whose feed changed) or ``network=True`` (the network feeds changed). Receivers that reach
-outside the process (hubs, pings, webhooks) act in ``transaction.on_commit``."""
+"""Sent when feeds' bytes have changed (and only then), with ``show_ids`` (the primary keys of the
+shows whose feed changed) and ``network`` (True when a network feed changed). It goes out after
+the change has committed, once the feeds are rendered again. Receivers that reach outside the
+process (hubs, pings, webhooks) act in ``transaction.on_commit``."""
+
+# What other shows' feeds (podroll), the publisher feed and OPML say of a show.
+LISTED_SHOW_FIELDS = ("title", "slug", "podcast_guid", "is_public", "medium", "website")
 
 
 def touch_shows(shows_filter):
-    """Record a feed-visible change on the shows matching ``shows_filter`` (a Q).
+    """Record a change that may alter the feeds of the shows matching ``shows_filter`` (a Q),
+    and the network feed that carries their latest episodes.
 
-    The signals below call it on every save and delete; code that changes feed content with
+    The signals below call it on saves and deletes; code that changes feed content with
     ``QuerySet.update()`` or ``bulk_create()`` (which send no signals) must call it too.
     """
     from episodes.models import Show
@@ -225,22 +246,55 @@ def touch_shows(shows_filter):
     if not show_ids:
         return
     Show.objects.filter(pk__in=show_ids).update(content_changed_at=timezone.now())
-    feeds_changed.send(sender=Show, show_ids=show_ids, network=False)
+    store.mark_changed([*(store.show_feed_name(pk) for pk in show_ids), "network"])
 
 
-def touch_network():
-    from episodes.models import Network
+def touch_network(*, podrolls=False):
+    """Record a change to the network feeds (the publisher feed, OPML, the network feed) and,
+    with ``podrolls``, to every public show's podroll."""
+    from episodes.models import Network, Show
 
     Network.objects.update(content_changed_at=timezone.now())
-    feeds_changed.send(sender=Network, show_ids=[], network=True)
+    names = list(store.NETWORK_FEEDS)
+    if podrolls:
+        names += [store.show_feed_name(pk) for pk in Show.objects.public().values_list("pk", flat=True)]
+    store.mark_changed(names)
 
 
-def _show_changed(sender, instance, raw=False, **kwargs):
-    # An update, not a field set before saving: saves with update_fields count as well.
-    # Podrolls, the publisher feed, the network feed and OPML list the shows, hence the network.
-    if not raw:
-        touch_shows(Q(pk=instance.pk))
-        touch_network()
+def _listed(values):
+    return {field: values.get(field) for field in LISTED_SHOW_FIELDS}
+
+
+def _show_saving(sender, instance, raw=False, **kwargs):
+    if raw or instance.pk is None:
+        instance._listed_before = None
+        return
+    before = sender.objects.filter(pk=instance.pk).values(*LISTED_SHOW_FIELDS).first()
+    instance._listed_before = _listed(before) if before else None
+
+
+def _show_changed(sender, instance, raw=False, created=False, **kwargs):
+    if raw:
+        return
+    before = getattr(instance, "_listed_before", None)
+    after = _listed({field: getattr(instance, field) for field in LISTED_SHOW_FIELDS})
+    touch_shows(Q(pk=instance.pk))
+    was_listed = bool(before and before["is_public"])
+    # Other shows list this one in their podroll only while it is public.
+    listing_changed = (was_listed or instance.is_public) and before != after
+    touch_network(podrolls=listing_changed)
+
+
+def _show_deleting(sender, instance, **kwargs):
+    from episodes.feeds.models import StoredFeed
+
+    paths = list(StoredFeed.objects.filter(show=instance).exclude(path="").values_list("path", flat=True))
+    for path in paths:
+        transaction.on_commit(lambda path=path: store.remove_files(path))
+
+
+def _show_deleted(sender, instance, **kwargs):
+    touch_network(podrolls=instance.is_public)
 
 
 def _network_changed(sender, instance, raw=False, **kwargs):
@@ -253,18 +307,43 @@ def _episode_saving(sender, instance, raw=False, **kwargs):
         return
     from episodes.models import Episode
 
-    # An episode moved to another show leaves its old show's feed too.
-    previous = Episode.objects.filter(pk=instance.pk).values_list("show_id", flat=True) if instance.pk else []
-    touch_shows(Q(pk=instance.show_id) | Q(pk__in=list(previous)))
+    rows = Episode.objects.filter(pk=instance.pk).values("show_id", "status") if instance.pk else None
+    instance._feed_before = rows.first() if rows is not None else None
+
+
+def _episode_saved(sender, instance, raw=False, **kwargs):
+    if raw:
+        return
+    from episodes.models import Episode
+
+    before = getattr(instance, "_feed_before", None)
+    # A draft or an episode in review is in no feed: saving it changes none. A published episode
+    # (or a scheduled one, whose time the feed keeps) does, and leaves its old show's feed if moved.
+    shows = set()
+    if instance.status == Episode.PUBLISHED:
+        shows.add(instance.show_id)
+    if before and before["status"] == Episode.PUBLISHED:
+        shows.add(before["show_id"])
+    if shows:
+        touch_shows(Q(pk__in=shows))
 
 
 def _episode_deleted(sender, instance, **kwargs):
-    touch_shows(Q(pk=instance.show_id))
+    from episodes.models import Episode
+
+    if instance.status == Episode.PUBLISHED:
+        touch_shows(Q(pk=instance.show_id))
+
+
+def _published(prefix):
+    from episodes.models import Episode
+
+    return Q(**{f"{prefix}status": Episode.PUBLISHED})
 
 
 def _episode_part_changed(sender, instance, raw=False, **kwargs):
     if not raw:
-        touch_shows(Q(episodes__pk=instance.episode_id))
+        touch_shows(Q(episodes__pk=instance.episode_id) & _published("episodes__"))
 
 
 def _show_part_changed(sender, instance, raw=False, **kwargs):
@@ -274,17 +353,19 @@ def _show_part_changed(sender, instance, raw=False, **kwargs):
 
 def _person_changed(sender, instance, raw=False, **kwargs):
     if not raw:
-        touch_shows(Q(hosts__person=instance) | Q(episodes__credits__person=instance))
+        touch_shows(
+            Q(hosts__person=instance) | (Q(episodes__credits__person=instance) & _published("episodes__"))
+        )
 
 
 def _campaign_changed(sender, instance, raw=False, **kwargs):
     if not raw:
-        touch_shows(Q(episodes__sponsor_reads__campaign=instance))
+        touch_shows(Q(episodes__sponsor_reads__campaign=instance) & _published("episodes__"))
 
 
 def _sponsor_changed(sender, instance, raw=False, **kwargs):
     if not raw:
-        touch_shows(Q(episodes__sponsor_reads__campaign__sponsor=instance))
+        touch_shows(Q(episodes__sponsor_reads__campaign__sponsor=instance) & _published("episodes__"))
 
 
 def connect_signals():
@@ -293,10 +374,13 @@ def connect_signals():
     from sponsors.models import Campaign, Sponsor, SponsorRead
 
     uid = "feeds-last-change"
+    pre_save.connect(_show_saving, sender=Show, dispatch_uid=uid)
     post_save.connect(_show_changed, sender=Show, dispatch_uid=uid)
-    post_delete.connect(_network_changed, sender=Show, dispatch_uid=uid)
+    pre_delete.connect(_show_deleting, sender=Show, dispatch_uid=uid)
+    post_delete.connect(_show_deleted, sender=Show, dispatch_uid=uid)
     post_save.connect(_network_changed, sender=Network, dispatch_uid=uid)
     pre_save.connect(_episode_saving, sender=Episode, dispatch_uid=uid)
+    post_save.connect(_episode_saved, sender=Episode, dispatch_uid=uid)
     post_delete.connect(_episode_deleted, sender=Episode, dispatch_uid=uid)
     for model in (Credit, Transcript, Chapter, Soundbite, SponsorRead):
         post_save.connect(_episode_part_changed, sender=model, dispatch_uid=uid)

@@ -4,23 +4,24 @@ a network-wide feed of the latest episodes, and an OPML list of the show feeds.
 The feeds are built with Django's syndication framework. Everything a feed needs is read in a
 fixed number of queries (no per-episode query), every URL in it is absolute from
 ``settings.SITE_URL``, and every text value is stripped of XML control characters. The views at
-the bottom answer conditional requests from one query before any of this runs (``caching``).
+the bottom serve each feed's stored copy (``caching``, ``store``): rendered once per change.
 """
 
 import html
 import re
 from collections import Counter, defaultdict
+from datetime import UTC, datetime
 from io import BytesIO
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
-from django.http import Http404, HttpResponsePermanentRedirect
+from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Enclosure, Rss201rev2Feed, rfc2822_date
 from django.utils.xmlutils import SimplerXMLGenerator
 
-from episodes.feeds.caching import Validators, conditional_feed_response, network_state, show_feed_state
+from episodes.feeds.caching import serve_feed, show_feed_state, stored_state
 from episodes.models import (
     AlternateEnclosure,
     Chapter,
@@ -337,8 +338,13 @@ class PodcastFeedGenerator(Rss201rev2Feed):
 
 def render_feed(feed_generator):
     buffer = BytesIO()
-    feed_generator.write(buffer, "utf-8")
+    write_feed(feed_generator, buffer)
     return buffer.getvalue()
+
+
+def write_feed(feed_generator, outfile):
+    """Write the feed to a binary file object as it is built (items may be a lazy iterable)."""
+    feed_generator.write(outfile, "utf-8")
 
 
 class FeedData:
@@ -663,6 +669,43 @@ def add_episode_items(feed, data, episodes, with_source=False):
         feed.add_item(**item)
 
 
+FEED_RENDER_BATCH = 1000
+
+
+class StreamedItems:
+    """A feed's items built a batch of episodes at a time while the feed is written, so memory
+    holds one batch, not the whole show (a feed may hold tens of thousands of episodes)."""
+
+    def __init__(self, feed, episodes_query, show, now):
+        self.feed, self.episodes_query, self.show, self.now = feed, episodes_query, show, now
+
+    def __iter__(self):
+        ids = list(self.episodes_query.values_list("pk", flat=True))
+        for start in range(0, len(ids), FEED_RENDER_BATCH):
+            batch = ids[start : start + FEED_RENDER_BATCH]
+            rows = {episode.pk: episode for episode in Episode.objects.filter(pk__in=batch).order_by()}
+            data = FeedData(Episode.objects.filter(pk__in=batch), self.now)
+            for pk in batch:
+                episode = rows[pk]
+                episode.show = self.show
+                # add_item gives the item exactly the shape syndication's generator expects;
+                # it hands it to append() below.
+                self.feed.add_item(**episode_item(data, episode))
+                yield self._item
+
+    def append(self, item):
+        self._item = item
+
+
+def stream_episode_items(feed, episodes_query, show, now):
+    """Give ``feed`` its items lazily, and a lastBuildDate that depends on the content alone (the
+    newest item's date, else the show's creation), so one content always renders the same bytes."""
+    latest = episodes_query.order_by("-published_at").values_list("published_at", flat=True).first()
+    built = latest or show.created_at
+    feed.items = StreamedItems(feed, episodes_query, show, now)
+    feed.latest_post_date = lambda: built
+
+
 def remote_item(show, medium=None, title=False):
     attrs = {"feedGuid": str(show.podcast_guid), "feedUrl": absolute_url(show.get_feed_url())}
     if medium:
@@ -750,21 +793,18 @@ class ShowFeed(Feed):
     def get_feed(self, show, request):
         self.language = clean_text(show.language) or None
         self.network = Network.load()
-        self.data = FeedData(self.episodes(show), self.now)
+        self.data = FeedData(Episode.objects.none(), self.now)
         feed = super().get_feed(show, request)
         feed.feed["language"] = self.language  # none when the show has none, not the site's
         episodes_query = self.episodes(show)
         links, window = self.page_links(show, episodes_query.count()) if self.page_size() else ([], None)
-        if window is not None:
-            episodes_query = episodes_query[window]
-            self.data = FeedData(
-                Episode.objects.filter(pk__in=list(episodes_query.values_list("pk", flat=True))), self.now
-            )
         feed.feed["page_links"] = links
-        episodes = list(episodes_query)
-        for episode in episodes:
-            episode.show = show
-        add_episode_items(feed, self.data, episodes)
+        if window is not None:
+            # One page of an RFC 5005 paged feed (off unless PODCASTCMS_FEED_PAGE_SIZE is set).
+            episodes_query = self.episodes(show).filter(
+                pk__in=list(episodes_query[window].values_list("pk", flat=True))
+            )
+        stream_episode_items(feed, episodes_query, show, self.now)
         return feed
 
     def episodes(self, show):
@@ -821,6 +861,9 @@ class ShowFeed(Feed):
         }
 
 
+FIRST_BUILD = datetime(2000, 1, 1, tzinfo=UTC)
+
+
 class NetworkChannel(Feed):
     """What the network's own feeds say of the network itself."""
 
@@ -829,7 +872,12 @@ class NetworkChannel(Feed):
 
     def get_feed(self, network, request):
         self.language = "en"
-        return super().get_feed(network, request)
+        feed = super().get_feed(network, request)
+        # lastBuildDate from the content alone (syndication would say "now" for a feed without
+        # items), so the same content always renders the same bytes: the newest public show.
+        newest = Show.objects.public().order_by("-created_at").values_list("created_at", flat=True).first()
+        feed.latest_post_date = lambda: newest or FIRST_BUILD
+        return feed
 
     def items(self, network):
         return []
@@ -881,6 +929,8 @@ class NetworkFeed(NetworkChannel):
         self.data = FeedData(Episode.objects.filter(pk__in=[episode.pk for episode in episodes]), self.now)
         feed = super().get_feed(network, request)
         add_episode_items(feed, self.data, episodes, with_source=True)
+        if episodes:
+            feed.latest_post_date = lambda: episodes[0].published_at
         return feed
 
     def feed_extra_kwargs(self, network):
@@ -916,7 +966,6 @@ def build_opml(network):
     handler.startElement("opml", {"version": "2.0"})
     handler.startElement("head", {})
     handler.addQuickElement("title", clean_text(f"{network.name}: all shows"))
-    handler.addQuickElement("dateCreated", rfc2822_date(network.content_changed_at or timezone.now()))
     handler.endElement("head")
     handler.startElement("body", {})
     for show in Show.objects.public().order_by("title", "pk"):
@@ -940,74 +989,40 @@ def build_opml(network):
 
 
 def show_feed(request, show_slug):
-    now = timezone.now()
-    state = show_feed_state(show_slug, now)
+    state = show_feed_state(show_slug)
     if state is None or not state["is_public"]:
         raise Http404("No such feed.")
     if state["new_feed_url"] and state["feed_move_confirmed"]:
         return HttpResponsePermanentRedirect(state["new_feed_url"])
-    validators = Validators(
-        f"show:{state['pk']}",
-        state["content_changed_at"],
-        state["network_changed_at"],
-        state["latest_published_at"],
-    )
-
-    page = 1
-    if settings.PODCASTCMS_FEED_PAGE_SIZE and request.GET.get("page"):
-        # Optional RFC 5005 paging (off by default): each page is its own cached document.
-        try:
-            page = int(request.GET["page"])
-        except ValueError:
-            raise Http404("No such page of this feed.") from None
-        if page < 1:
-            raise Http404("No such page of this feed.")
-        validators = Validators(
-            f"show:{state['pk']}:page:{page}",
-            state["content_changed_at"],
-            state["network_changed_at"],
-            state["latest_published_at"],
-        )
-
-    def build():
-        feed = ShowFeed(now, page=page)
-        show = feed.get_object(request, show_slug)
-        return render_feed(feed.get_feed(show, request))
-
-    return conditional_feed_response(request, validators, build, PodcastFeedGenerator.content_type)
+    page = request.GET.get("page", "1")
+    if settings.PODCASTCMS_FEED_PAGE_SIZE and page != "1":
+        return feed_page_response(request, show_slug, page)
+    return serve_feed(request, state["stored"], PodcastFeedGenerator.content_type)
 
 
-def network_validators(name):
-    now = timezone.now()
-    state = network_state(now)
-    validators = Validators(
-        name, state["content_changed_at"], state["shows_changed_at"], state["latest_published_at"]
-    )
-    return validators, now
+def feed_page_response(request, show_slug, page):
+    """A later page of a paged show feed, rendered for the request (the first page is stored)."""
+    try:
+        number = int(page)
+    except ValueError:
+        raise Http404("No such page of this feed.") from None
+    if number < 1:
+        raise Http404("No such page of this feed.")
+    feed = ShowFeed(page=number)
+    body = BytesIO()
+    write_feed(feed.get_feed(feed.get_object(request, show_slug), request), body)
+    response = HttpResponse(body.getvalue(), content_type=PodcastFeedGenerator.content_type)
+    response["Cache-Control"] = "public, max-age=300"
+    return response
 
 
 def network_feed(request):
-    validators, now = network_validators("network")
-
-    def build():
-        return render_feed(NetworkFeed(now).get_feed(Network.load(), request))
-
-    return conditional_feed_response(request, validators, build, PodcastFeedGenerator.content_type)
+    return serve_feed(request, stored_state("network"), PodcastFeedGenerator.content_type)
 
 
 def publisher_feed(request):
-    validators, _ = network_validators("publisher")
-
-    def build():
-        return render_feed(PublisherFeed().get_feed(Network.load(), request))
-
-    return conditional_feed_response(request, validators, build, PodcastFeedGenerator.content_type)
+    return serve_feed(request, stored_state("publisher"), PodcastFeedGenerator.content_type)
 
 
 def opml(request):
-    validators, _ = network_validators("opml")
-
-    def build():
-        return build_opml(Network.load())
-
-    return conditional_feed_response(request, validators, build, "text/x-opml; charset=utf-8")
+    return serve_feed(request, stored_state("opml"), "text/x-opml; charset=utf-8")

@@ -25,8 +25,8 @@ from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
-from episodes.feeds import rss
-from episodes.feeds.caching import Validators, feeds_changed, network_state, show_feed_state
+from episodes.feeds import rss, store
+from episodes.feeds.caching import feeds_changed, stored_state
 from episodes.models import Episode, Show
 from episodes.tasks import background, later, queue_is_transactional
 from episodes.tasks.worker import periodic
@@ -94,17 +94,13 @@ def ping_targets(feed_url, medium="podcast"):
 
 
 def current_etag(key, now):
-    if key.startswith("show:"):
-        show = Show.objects.filter(pk=int(key.removeprefix("show:"))).values_list("slug", flat=True).first()
-        state = show_feed_state(show, now) if show else None
-        if state is None:
-            return ""
-        times = state["content_changed_at"], state["network_changed_at"], state["latest_published_at"]
-        return Validators(key, *times).etag + ("" if state["is_public"] else ":private")
-    state = network_state(now)
-    return Validators(
-        key, state["content_changed_at"], state["shows_changed_at"], state["latest_published_at"]
-    ).etag
+    """A fingerprint of the feed's stored copy, and whether it is due (a scheduled time passed,
+    an edit not rendered yet): the periodic sweep checks again every feed whose fingerprint moved."""
+    name = store.show_feed_name(int(key.removeprefix("show:"))) if key.startswith("show:") else key
+    state = stored_state(name, now)
+    if not state.exists:
+        return ""
+    return f"{state.last_modified}:{state.size}:{'due' if store.is_due(state, now) else 'current'}"
 
 
 def check_feed(key):

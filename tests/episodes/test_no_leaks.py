@@ -269,7 +269,8 @@ def marker_places(client, network, episode):
     show_page = client.get(network["show"].get_absolute_url())
     episode_page = client.get(episode.get_absolute_url())
     feed = client.get(network["show"].get_feed_url())
-    sitemap = client.get("/sitemap.xml") if is_routed("/sitemap.xml") else None
+    # The show's own sitemap, which the index points to.
+    sitemap = client.get(f"/sitemap-show-{network['show'].slug}.xml") if is_routed("/sitemap.xml") else None
     return {
         "home": "scheduledleak title" in home.content.decode(),
         "show page": "scheduledleak title" in show_page.content.decode(),

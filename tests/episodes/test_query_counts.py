@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+from django.core.cache import cache
 from django.utils import timezone
 
 from tests.factories import credit, default_host, make_episode, make_full_episode, make_person, make_show
@@ -16,10 +17,19 @@ SHOW_QUERIES = 6
 # network, episode with show, credits, guests' links, picks, reads, links, chapters, transcripts,
 # listen-on links, announcements
 EPISODE_QUERIES = 11
-# network, person, their links, credits, hosted shows
-PERSON_QUERIES = 5
-# shows, episodes, people: a count for the paginator and the page of rows each
-SITEMAP_QUERIES = 6
+# network, person, their links, the appearance count, the page of episodes, their credits, hosted shows
+PERSON_QUERIES = 7
+# the index: shows with their public episode counts, the count of public people
+SITEMAP_INDEX_QUERIES = 2
+# a show's episodes: the show, the content stamp, the paginator's count, the page of rows
+SITEMAP_SECTION_QUERIES = 4
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture(params=[1, 50], ids=["1-item", "50-items"])
@@ -81,10 +91,11 @@ def test_sitemap_query_count_is_fixed(client, django_assert_num_queries, items):
     for _ in range(items):
         credit(make_episode(make_show()), make_person())
 
-    with django_assert_num_queries(SITEMAP_QUERIES):
+    with django_assert_num_queries(SITEMAP_INDEX_QUERIES):
         response = client.get("/sitemap.xml")
 
-    assert response.content.decode().count("<url>") == 1 + 3 * items
+    # pages, people, and one per show
+    assert response.content.decode().count("<sitemap>") == 2 + items
 
 
 def test_embed_player_and_oembed_query_counts_are_fixed(client, django_assert_num_queries, items):
@@ -102,3 +113,20 @@ def test_embed_player_and_oembed_query_counts_are_fixed(client, django_assert_nu
         oembed = client.get("/oembed/", {"url": "http://testserver/shows/embedded/played/"})
 
     assert (embed.content.decode().count('class="chapter"'), oembed.status_code) == (items, 200)
+
+
+def test_sitemap_section_query_count_and_size_are_fixed(client, django_assert_num_queries, items):
+    show = make_show(slug="sectioned")
+    for n in range(items):
+        make_episode(
+            show, slug=f"episode-number-{n:03}", published_at=timezone.now() - timedelta(hours=n + 1)
+        )
+
+    with django_assert_num_queries(SITEMAP_SECTION_QUERIES):
+        response = client.get("/sitemap-show-sectioned.xml")
+
+    assert response.content.decode().count("<url>") == items
+    # The page grows with the URLs on it (at most the page size), nothing else: every URL
+    # here is as long as <url><loc>http://testserver/shows/sectioned/episode-number-000/</loc>
+    # <lastmod>YYYY-MM-DD</lastmod><changefreq>monthly</changefreq><priority>0.6</priority></url>.
+    assert len(response.content) == 154 + 160 * items

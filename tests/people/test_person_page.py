@@ -4,6 +4,7 @@ import pytest
 from django.utils import timezone
 
 from episodes.models import Episode
+from people import views as people_views
 from people.models import Person
 from tests.factories import (
     credit,
@@ -147,3 +148,48 @@ def test_public_people_are_those_with_a_public_appearance():
     default_host(make_show(is_public=False), private)
 
     assert list(Person.objects.public()) == [credited, hosting]
+
+
+def test_person_page_is_paginated_with_appearances_grouped_by_show_newest_first(client, monkeypatch):
+    monkeypatch.setattr(people_views, "APPEARANCES_PER_PAGE", 3)
+    person = make_person(slug="prolific")
+    alpha, beta = make_show(title="Alpha Cast"), make_show(title="Beta Talk")
+    for n in range(3):
+        credit(
+            make_episode(alpha, title=f"Alpha {n}", published_at=datetime(2024, 1, n + 1, tzinfo=UTC)), person
+        )
+    for n in range(2):
+        credit(
+            make_episode(beta, title=f"Beta {n}", published_at=datetime(2024, 2, n + 1, tzinfo=UTC)), person
+        )
+
+    def groups(url):
+        page = parse(client.get(url).content)
+        return [
+            (
+                group.find_all("h3")[0].text,
+                [li.find_all("a")[0].text for li in group.find_all("li", "appearance")],
+            )
+            for group in page.find_all("section", "appearance-group")
+        ], page.find_all("span", "pagination__status")[0].text
+
+    assert groups("/people/prolific/") == ([("Alpha Cast", ["Alpha 2", "Alpha 1", "Alpha 0"])], "Page 1 of 2")
+    assert groups("/people/prolific/?page=2") == ([("Beta Talk", ["Beta 1", "Beta 0"])], "Page 2 of 2")
+    assert parse(client.get("/people/prolific/").content).find_all("span", "section__count")[0].text == (
+        "5 episodes"
+    )
+
+
+@pytest.mark.parametrize("appearances", [1, 120])
+def test_person_page_size_stays_within_one_page_of_appearances(client, appearances):
+    person = make_person(slug="measured")
+    show = make_show(title="Measured")
+    for n in range(appearances):
+        credit(make_episode(show, title=f"Appearance {n:03}", slug=f"appearance-{n:03}"), person)
+
+    response = client.get("/people/measured/")
+    listed = response.content.decode().count('class="appearance"')
+
+    assert listed == min(appearances, people_views.APPEARANCES_PER_PAGE)
+    # Each listed appearance costs about the same bytes; the rest of the page is fixed.
+    assert len(response.content) < 8_000 + 400 * people_views.APPEARANCES_PER_PAGE
