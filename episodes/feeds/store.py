@@ -362,8 +362,8 @@ def render_and_store(name, stored):
             "rendered_at": now,
         },
     )
-    # A first render (nothing stored yet) is no change: nobody has seen another version.
-    return StoredFeed.objects.get(name=name), stored is not None and not same
+    # A first render counts as a change: the feed is new to the hubs and directories told of it.
+    return StoredFeed.objects.get(name=name), stored is None or not same
 
 
 def _show_exists(show_id):

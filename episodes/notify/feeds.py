@@ -94,13 +94,15 @@ def ping_targets(feed_url, medium="podcast"):
 
 
 def current_etag(key, now):
-    """A fingerprint of the feed's stored copy, and whether it is due (a scheduled time passed,
-    an edit not rendered yet): the periodic sweep checks again every feed whose fingerprint moved."""
+    """A fingerprint of what the feed shows: its generation (bumped by every edit it may show) and
+    whether a scheduled episode of it has come out since it was rendered. The periodic sweep checks
+    again every feed whose fingerprint moved since its last check."""
     name = store.show_feed_name(int(key.removeprefix("show:"))) if key.startswith("show:") else key
     state = stored_state(name, now)
     if not state.exists:
         return ""
-    return f"{state.last_modified}:{state.size}:{'due' if store.is_due(state, now) else 'current'}"
+    scheduled_out = state.next_change_at is not None and state.next_change_at <= now
+    return f"{state.generation}:{'scheduled-out' if scheduled_out else ''}"
 
 
 def check_feed(key):
