@@ -8,6 +8,7 @@ class EpisodesConfig(AppConfig):
     def ready(self):
         from . import signals  # noqa: F401 - connects the slug history receivers
         from .analytics import tasks as analytics_tasks  # noqa: F401 - hourly rollup, daily purge
+        from .feeds import tasks as feed_tasks  # noqa: F401 - feeds due at a scheduled time
         from .feeds.caching import connect_signals
         from .feeds.tag_signals import connect_tag_signals
         from .history import register as register_revisions
