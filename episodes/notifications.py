@@ -1,17 +1,19 @@
 """E-mail to the people of a show when an episode moves through the workflow.
 
-``notify(event, episode_id, actor_id, comment)`` is a plain, idempotent-enough function the
-workflow calls from ``transaction.on_commit``, so the mail goes out only for changes that were
-saved (and a task runner can take it over unchanged). Each user may turn the mail off
-(``NotificationSettings``; Admin → Notification settings).
+The workflow queues ``send_workflow_mail`` (a task, run by the worker) once its change commits,
+so mail goes out only for changes that were saved and a publish never waits for the SMTP
+server; a failed send is retried. Each user may turn the mail off (``NotificationSettings``;
+Admin → Notification settings).
 """
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mass_mail
-from django.db import models, transaction
+from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+
+from episodes.tasks import background, later
 
 READY = "ready"
 PUBLISHED = "published"
@@ -98,6 +100,12 @@ def notify(event, episode_id, actor_id=None, comment=""):
     return send_mass_mail(messages, fail_silently=False) if messages else 0
 
 
+@background(retries=3, backoff=60)
+def send_workflow_mail(event, episode_id, actor_id=None, comment=""):
+    """The task that sends one workflow e-mail (the SMTP server is never waited for in a request)."""
+    return notify(event, episode_id, actor_id, comment)
+
+
 def notify_on_commit(event, episode, actor=None, comment=""):
-    episode_id, actor_id = episode.pk, getattr(actor, "pk", None)
-    transaction.on_commit(lambda: notify(event, episode_id, actor_id, comment))
+    """Queue the mail for ``event`` once the change commits; nothing is sent for a rollback."""
+    later(send_workflow_mail, event, episode.pk, getattr(actor, "pk", None), comment)
