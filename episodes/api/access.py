@@ -1,11 +1,14 @@
 """The token's narrowing of ``episodes.access``: roles decide, the token only takes away.
 
 A request may do ``action`` on a show when its user may (``episodes.access.can``), the show is in
-the token's scope, and the action is ``view`` or the token is read-write. Nothing here grants a
-role; every answer starts from ``episodes.access``.
+the token's scope, and the action only reads (``view``, ``analytics``) or the token is read-write.
+Nothing here grants a role; every answer starts from ``episodes.access``.
 """
 
 from episodes import access
+
+# Actions that only read: a read-only token keeps them.
+READ_ONLY_ACTIONS = {"view", "analytics"}
 
 
 def token_of(request):
@@ -33,7 +36,7 @@ def may_write(request):
 
 def can(request, action, show=None):
     """May this request do ``action`` on ``show`` (or, without one, on some show it reaches)?"""
-    if action != "view" and not may_write(request):
+    if action not in READ_ONLY_ACTIONS and not may_write(request):
         return False
     if show is None:
         return (
@@ -52,7 +55,7 @@ def _all_shows(request):
 def shows_for(request, action="view"):
     """The shows this request may ``action`` on, as a queryset."""
     shows = access.shows_for(request.user, action)
-    if action != "view" and not may_write(request):
+    if action not in READ_ONLY_ACTIONS and not may_write(request):
         return shows.none()
     if not _all_shows(request):
         shows = shows.filter(pk__in=scope_ids(token_of(request)))

@@ -79,6 +79,7 @@ def world(db):
         "producer_a": make_user("producer_a", role=Team.PRODUCER, shows=[show_a]),
         "editor_a": make_user("editor_a", role=Team.EDITOR, shows=[show_a]),
         "network_admin": make_user("netadmin", role=Team.NETWORK_ADMIN, all_shows=True),
+        "analyst_a": make_user("analyst_a", role=Team.ANALYST, shows=[show_a]),
     }
     team_b = Team.objects.create(name=f"Bravo team {MARKER_B}", role=Team.EDITOR)
     team_b.shows.add(show_b)
