@@ -20,7 +20,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import Resolver404, resolve
 from django.utils import timezone
 
-from episodes.models import Episode, EpisodeLink, Transcript
+from episodes.models import Chapter, Episode, EpisodeLink, Transcript
 from episodes.search.index import rebuild as rebuild_search_index
 from people.models import Pick
 from tests.factories import (
@@ -247,10 +247,18 @@ def test_crawl_of_public_urls_finds_no_hidden_marker(client, network):
 
 
 def test_hidden_episode_urls_answer_404(client, network):
+    hidden = network["hidden"].values()
+    for episode in hidden:  # a chapters document exists for each, so only hiding can answer 404
+        Chapter.objects.create(episode=episode, start_time=0, title="Opening")
     paths = [
-        *(episode.get_absolute_url() for episode in network["hidden"].values()),
+        *(episode.get_absolute_url() for episode in hidden),
+        # The embeddable player, its oEmbed answer and the chapters document of each.
+        *(f"{episode.get_absolute_url()}embed/" for episode in hidden),
+        *(f"/oembed/?url=http://testserver{episode.get_absolute_url()}" for episode in hidden),
+        *(f"/chapters/{episode.pk}.json" for episode in hidden),
         network["private_show"].get_absolute_url(),
         network["private_show"].get_feed_url(),
+        f"/sitemap-show-{network['private_show'].slug}.xml",
         *(f"/people/{marker}-guest/" for marker in HIDDEN),
     ]
 
