@@ -123,6 +123,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Write-ahead logging: readers (pages, feeds, an import's progress page) are never blocked
     # by a writer, such as a background import holding its one transaction for a minute.
     DATABASES["default"].setdefault("OPTIONS", {})["init_command"] = "PRAGMA journal_mode=WAL;"
+    # A transaction takes the write lock when it begins, not at its first write: one that read
+    # first would otherwise fail ("database is locked") if another wrote meanwhile, and an edit
+    # holds the lock the feed store relies on (episodes.feeds.store) from its start.
+    DATABASES["default"]["OPTIONS"]["transaction_mode"] = "IMMEDIATE"
 if os.environ.get("DATABASE_TEST_NAME"):
     # Lets two test runs share one PostgreSQL server without colliding.
     DATABASES["default"]["TEST"] = {"NAME": os.environ["DATABASE_TEST_NAME"]}

@@ -17,7 +17,7 @@ import threading
 from datetime import UTC, datetime
 
 from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Q
 from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 from django.dispatch import Signal
@@ -147,10 +147,10 @@ def stored_state(name, now=None):
 def current_copy(state, now):
     """``state`` if the stored copy is current, else the copy after rendering it (once for all)."""
     current = state.exists and not store.is_due(state, now) and state.path
-    if current and (settings.FEED_ACCEL_REDIRECT or store.stored_files_present(state)):
+    # Current but its files gone (an edit that took them away rolled back): rendered again.
+    if current and store.stored_files_present(state):
         return state
-    force = state.exists and not store.is_due(state, now)  # current but its files are gone
-    store.refresh_feeds([state.name], force=force)
+    store.refresh_feeds([state.name])
     return stored_state(state.name)
 
 
@@ -233,7 +233,7 @@ process (hubs, pings, webhooks) act in ``transaction.on_commit``."""
 LISTED_SHOW_FIELDS = ("title", "slug", "podcast_guid", "is_public", "medium", "website")
 
 
-def touch_shows(shows_filter):
+def touch_shows(shows_filter, *, also=()):
     """Record a change that may alter the feeds of the shows matching ``shows_filter`` (a Q),
     and the network feed that carries their latest episodes.
 
@@ -246,19 +246,35 @@ def touch_shows(shows_filter):
     if not show_ids:
         return
     Show.objects.filter(pk__in=show_ids).update(content_changed_at=timezone.now())
-    store.mark_changed([*(store.show_feed_name(pk) for pk in show_ids), "network"])
+    # The shows' own feeds are rendered once the edit commits; the network feed, which carries
+    # every show's latest episodes, and the feeds ``also`` names, by a background task (polls
+    # meanwhile reach Django).
+    store.mark_changed([store.show_feed_name(pk) for pk in show_ids], deferred=["network", *also])
 
 
 def touch_network(*, podrolls=False):
     """Record a change to the network feeds (the publisher feed, OPML, the network feed) and,
-    with ``podrolls``, to every public show's podroll."""
+    with ``podrolls``, to every public show's podroll.
+
+    A change to the network itself renders the network feeds once it commits. A change to how
+    a show is listed (``podrolls``) concerns every show: those feeds are rendered by a background
+    task, so the editor's request does not grow with the network (polls meanwhile reach Django,
+    which renders the feed asked for)."""
+    names = _network_changed_names(podrolls)
+    if podrolls:
+        store.mark_changed([], deferred=names)
+    else:
+        store.mark_changed(names)
+
+
+def _network_changed_names(podrolls):
     from episodes.models import Network, Show
 
     Network.objects.update(content_changed_at=timezone.now())
     names = list(store.NETWORK_FEEDS)
     if podrolls:
         names += [store.show_feed_name(pk) for pk in Show.objects.public().values_list("pk", flat=True)]
-    store.mark_changed(names)
+    return names
 
 
 def _listed(values):
@@ -278,19 +294,16 @@ def _show_changed(sender, instance, raw=False, created=False, **kwargs):
         return
     before = getattr(instance, "_listed_before", None)
     after = _listed({field: getattr(instance, field) for field in LISTED_SHOW_FIELDS})
-    touch_shows(Q(pk=instance.pk))
     was_listed = bool(before and before["is_public"])
     # Other shows list this one in their podroll only while it is public.
     listing_changed = (was_listed or instance.is_public) and before != after
-    touch_network(podrolls=listing_changed)
+    # Its own feed in this request, the network feeds (and every podroll) by one task.
+    touch_shows(Q(pk=instance.pk), also=_network_changed_names(podrolls=listing_changed))
 
 
 def _show_deleting(sender, instance, **kwargs):
-    from episodes.feeds.models import StoredFeed
-
-    paths = list(StoredFeed.objects.filter(show=instance).exclude(path="").values_list("path", flat=True))
-    for path in paths:
-        transaction.on_commit(lambda path=path: store.remove_files(path))
+    # Its files go now, before the deletion commits, holding its row (a render waits for it).
+    store.withdraw([store.show_feed_name(instance.pk)])
 
 
 def _show_deleted(sender, instance, **kwargs):

@@ -2,8 +2,10 @@
 
 Every feed has one ``StoredFeed`` row and, while it is public, two files in ``FEED_STORE_ROOT``
 laid out like its URL (``shows/<slug>/feed.xml`` and ``shows/<slug>/feed.xml.gz``). A change
-that may alter a feed bumps the row's ``generation`` in the editor's transaction
-(``mark_changed``) and, once committed, ``refresh_feeds`` renders it again. The new bytes replace
+that may alter a feed bumps the row's ``generation`` and takes its files away, both in the
+editor's transaction (``mark_changed``); once committed, ``refresh_feeds`` renders it again, and a
+render is put in place only if no edit committed since it began: no stale copy is ever served
+after an edit has committed. The new bytes replace
 the files only when they differ from the stored ones, and only then do the validators move and
 ``feeds_changed`` go out: drafts, private shows and unrelated shows change nothing.
 
@@ -87,26 +89,71 @@ class SiteRequest(HttpRequest):
 # Changes ------------------------------------------------------------------------------------
 
 
-def mark_changed(names):
-    """Record, in the current transaction, that the feeds ``names`` may have changed, and render
-    them again once it commits. Rows not yet made are rendered when first asked for."""
-    names = sorted(set(names))
-    if not names:
+def mark_changed(names, *, deferred=()):
+    """Record, in the current transaction, that the feeds ``names`` and ``deferred`` may have
+    changed: bump their rows' ``generation`` and take their files out of the proxy's reach now,
+    before the edit commits. Once it commits, ``names`` are rendered at once (the feeds the edit
+    is about) and ``deferred`` by a background task; until then polls reach Django, which answers
+    the committed content (the old one before the commit, the new one after).
+
+    No stale copy can be put back after the commit: a render puts its files in place only while
+    its row still has the generation it started from (``_put_in_place``), and the bump here holds
+    the row's lock (the write lock on SQLite) until the edit commits or rolls back. Edits must
+    run in a transaction for this (the admin's and the API's do): in autocommit the edit's rows
+    are committed before its signals run."""
+    now_names = set(names)
+    every = sorted(now_names | set(deferred))
+    if not every:
         return
-    StoredFeed.objects.filter(name__in=names).update(generation=F("generation") + 1)
-    # Several signals fire for one save; the callbacks after the first find nothing due. Robust:
-    # the edit has committed whatever happens here, and a feed left due renders on its next poll.
-    transaction.on_commit(lambda: withdraw_and_refresh(names), robust=True)
+    withdraw(every)
+    # Robust: the edit has committed whatever happens there, and a feed left due renders on its
+    # next poll or by the sweep. Several signals fire for one save: the callbacks after the first
+    # find nothing due.
+    transaction.on_commit(_Batch(now_names, set(every) - now_names), robust=True)
 
 
-def withdraw_and_refresh(names):
-    """Once an edit has committed: take the files of the feeds it made due out of the proxy's
-    reach at once (polls then reach Django, which waits for the render), then render them."""
-    now = timezone.now()
-    for stored in StoredFeed.objects.filter(name__in=names).exclude(path=""):
-        if is_due(stored, now):
-            _remove_files(store_root() / stored.path)
-    refresh_feeds(names)
+def withdraw(names):
+    """Bump the rows of ``names`` and take their files away, in the current transaction."""
+    for path in _bump_generations(sorted(set(names))):
+        _remove_files(store_root() / path)
+
+
+def _bump_generations(names):
+    """Bump the rows of ``names`` (making those not there yet) in one statement; returns the
+    stored paths. The upsert waits for, then locks, each row, so the paths are the current ones."""
+    from django.db import connection
+
+    table = connection.ops.quote_name(StoredFeed._meta.db_table)
+    columns = ("name", "path", "digest", "size", "gzip_size", "format", "generation", "rendered_generation")
+    rows = ", ".join(["(%s, '', '', 0, 0, '', 1, 0)"] * len(names))
+    sql = (
+        f"INSERT INTO {table} ({', '.join(columns)}) VALUES {rows} "
+        f"ON CONFLICT (name) DO UPDATE SET generation = {table}.generation + 1 RETURNING path"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, list(names))
+        return [path for (path,) in cursor.fetchall() if path]
+
+
+class _Batch:
+    """Feeds marked in a transaction, rendered once it commits: ``now`` in the committing
+    request, ``deferred`` by a background task."""
+
+    def __init__(self, now=(), deferred=()):
+        self.now = set(now)
+        self.deferred = set(deferred)
+
+    def __call__(self):
+        deferred = sorted(self.deferred - self.now)
+        if self.now:
+            refresh_feeds(self.now)
+        if deferred:
+            from episodes.feeds.tasks import refresh_stored_feeds
+            from episodes.tasks import enqueue
+
+            # The rows are due already: if the queue cannot be reached, the sweep (or the next
+            # poll) renders them.
+            enqueue(refresh_stored_feeds, deferred)
 
 
 def refresh_feeds(names, *, force=False):
@@ -145,17 +192,49 @@ def is_due(stored, now):
     )
 
 
+def needs_render(stored, now):
+    """Due, or current but with its files gone (an edit that took them away rolled back)."""
+    return is_due(stored, now) or (bool(stored.path) and not stored_files_present(stored))
+
+
+# A render whose feed was edited meanwhile is thrown away and made again, at most this many
+# times; the last attempt renders holding the row, so that edits of this feed wait for it.
+RENDER_ATTEMPTS = 3
+
+
 def ensure_current(name, *, force=False):
     """The current ``StoredFeed`` of ``name``, rendering it first when due, and whether its bytes
     changed. One render at a time per feed; a request that waits for another's render uses it."""
-    stored = StoredFeed.objects.filter(name=name).first()
-    if not force and not is_due(stored, timezone.now()):
+    stored = _row(name)
+    if not force and not needs_render(stored, timezone.now()):
         return stored, False
     with single_flight(name):
-        stored = StoredFeed.objects.filter(name=name).first()
-        if not force and not is_due(stored, timezone.now()):
-            return stored, False
-        return render_and_store(name, stored)
+        for attempt in range(1, RENDER_ATTEMPTS + 1):
+            if attempt < RENDER_ATTEMPTS:
+                stored = _row(name)
+                if not force and not needs_render(stored, timezone.now()):
+                    return stored, False
+                result = render_and_store(name, stored)
+            else:
+                with transaction.atomic():
+                    # An UPDATE first: it takes the row's lock (the write lock on SQLite), so the
+                    # render below reads the rows as they are once any pending edit committed.
+                    StoredFeed.objects.filter(name=name).update(generation=F("generation"))
+                    result = render_and_store(name, _row(name))
+            if result is not OUTDATED:
+                return result
+            logger.info("Feed %s was edited while it rendered (attempt %d); rendering again.", name, attempt)
+    raise AssertionError("unreachable: the last attempt holds the row")  # pragma: no cover
+
+
+def _row(name):
+    """The ``StoredFeed`` of ``name``, made first if missing, so a render always starts from a
+    generation an edit can move (an edit makes the rows it needs too: ``mark_changed``)."""
+    stored = StoredFeed.objects.filter(name=name).first()
+    if stored is None:
+        StoredFeed.objects.bulk_create([StoredFeed(name=name)], ignore_conflicts=True)
+        stored = StoredFeed.objects.get(name=name)
+    return stored
 
 
 _local_locks = {}
@@ -273,35 +352,64 @@ def _renderer(name, now):
     raise ValueError(f"Unknown feed {name!r}: expected show:<id>, network, publisher or opml.")
 
 
+OUTDATED = object()
+"""What ``render_and_store`` returns for a render that an edit committed during made outdated."""
+
+
+@contextmanager
+def _put_in_place(stored):
+    """A short transaction that yields whether the render started from ``stored`` may still be
+    put in place, holding the row until the files are replaced.
+
+    Its first statement is the guarded UPDATE: on PostgreSQL it waits for the lock of an edit
+    that bumped the row and then re-checks the generation against the committed row; on SQLite
+    it takes the write lock, so it sees every edit committed before. An edit that comes after
+    waits for this transaction, then takes the files away again. Either way no render started
+    before an edit puts its bytes in place after the edit committed. ``rendered_at`` is checked
+    too: of two renders of one generation (a lock that expired), the older one gives way.
+    """
+    with transaction.atomic():
+        guard = StoredFeed.objects.filter(pk=stored.pk, generation=stored.generation)
+        if stored.rendered_at is None:
+            guard = guard.filter(rendered_at__isnull=True)
+        else:
+            guard = guard.filter(rendered_at=stored.rendered_at)
+        yield guard
+
+
 def render_and_store(name, stored):
-    """Render ``name`` to temporary files beside its place, and put them in place if the bytes
-    differ from the stored ones. Memory stays bounded: the body streams to disk as it is built."""
+    """Render ``name`` to temporary files beside its place, and put them in place if the feed was
+    not edited meanwhile. Returns ``(row, changed)``, or ``OUTDATED``. Memory stays bounded: the
+    body streams to disk as it is built."""
     now = timezone.now()
-    generation = stored.generation if stored else 0
+    generation = stored.generation
     target = _renderer(name, now)
     root = store_root()
     if target is None:
-        changed = bool(stored and stored.path)
-        if stored and stored.path:
-            _remove_files(root / stored.path)
+        changed = bool(stored.path)
         show_id = _show_id(name)
-        if show_id is not None and not _show_exists(show_id):
-            StoredFeed.objects.filter(name=name).delete()
-            return None, changed
-        StoredFeed.objects.update_or_create(
-            name=name,
-            defaults={
-                "show_id": _show_id(name),
-                "path": "",
-                "digest": "",
-                "size": 0,
-                "gzip_size": 0,
-                "next_change_at": None,
-                "format": current_format(),
-                "rendered_generation": generation,
-                "rendered_at": now,
-            },
-        )
+        with _put_in_place(stored) as row:
+            if show_id is not None and not _show_exists(show_id):
+                if not row.delete()[0]:
+                    return OUTDATED
+                if stored.path:
+                    _remove_files(root / stored.path)
+                return None, changed
+            updated = row.update(
+                show_id=show_id,
+                path="",
+                digest="",
+                size=0,
+                gzip_size=0,
+                next_change_at=None,
+                format=current_format(),
+                rendered_generation=generation,
+                rendered_at=now,
+            )
+            if not updated:
+                return OUTDATED
+            if stored.path:
+                _remove_files(root / stored.path)
         return StoredFeed.objects.get(name=name), changed
     path, write, next_change_at, _ = target
     destination = root / path
@@ -319,51 +427,47 @@ def render_and_store(name, stored):
             tee.gzip.close()
             gzip_size = gzipped.tell()
         digest = tee.hash.hexdigest()
-        same = (
-            stored is not None
-            and stored.digest == digest
-            and stored.path == path
-            and stored.last_modified is not None
-        )
+        first = stored.last_modified is None
+        same = not first and stored.digest == digest and stored.path == path
         if same:
             last_modified = stored.last_modified
         else:
             # Whole seconds (HTTP dates have no more), strictly later than the previous copy's,
             # so two different bodies never share validators.
             last_modified = now.replace(microsecond=0)
-            if stored and stored.last_modified and last_modified <= stored.last_modified:
+            if stored.last_modified and last_modified <= stored.last_modified:
                 last_modified = stored.last_modified + timedelta(seconds=1)
         # The same bytes are put back too (their files may have been withdrawn), with the same mtime.
         stamp = last_modified.timestamp()
         for written in (plain.name, gzipped.name):
             os.utime(written, (stamp, stamp))
             os.chmod(written, 0o644)
-        # The gzip copy first: nginx's gzip_static prefers it, and it is never older than the plain.
-        os.replace(gzipped.name, f"{destination}.gz")
-        os.replace(plain.name, destination)
-        if stored and stored.path and stored.path != path:
-            _remove_files(root / stored.path)
+        with _put_in_place(stored) as row:
+            updated = row.update(
+                show_id=_show_id(name),
+                path=path,
+                digest=digest,
+                size=tee.size,
+                gzip_size=gzip_size,
+                last_modified=last_modified,
+                next_change_at=next_change_at,
+                format=current_format(),
+                rendered_generation=generation,
+                rendered_at=now,
+            )
+            if not updated:
+                return OUTDATED
+            # The gzip copy first: nginx's gzip_static prefers it, and it is never older than the plain.
+            os.replace(gzipped.name, f"{destination}.gz")
+            os.replace(plain.name, destination)
+            if stored.path and stored.path != path:
+                _remove_files(root / stored.path)
     finally:
         for leftover in (plain.name, gzipped.name):
             if os.path.exists(leftover):
                 os.unlink(leftover)
-    StoredFeed.objects.update_or_create(
-        name=name,
-        defaults={
-            "show_id": _show_id(name),
-            "path": path,
-            "digest": digest,
-            "size": tee.size,
-            "gzip_size": gzip_size,
-            "last_modified": last_modified,
-            "next_change_at": next_change_at,
-            "format": current_format(),
-            "rendered_generation": generation,
-            "rendered_at": now,
-        },
-    )
     # A first render counts as a change: the feed is new to the hubs and directories told of it.
-    return StoredFeed.objects.get(name=name), stored is None or not same
+    return StoredFeed.objects.get(name=name), not same
 
 
 def _show_exists(show_id):

@@ -17,6 +17,7 @@ from episodes.feeds.store import all_feed_names, refresh_feeds
 from episodes.models import Episode, Show
 from people.models import ShowHost
 from tests.factories import credit, default_host, make_episode, make_network, make_person, make_show
+from tests.workers import run_worker
 
 pytestmark = pytest.mark.django_db
 
@@ -84,6 +85,9 @@ def changes(client, clock, url, edit, commit, signals=None):
     clock.shift(timedelta(minutes=5))
     with commit(execute=True):
         edit()
+    # What the edit concerns beyond its own show's feed (the network feed, other podrolls) is
+    # rendered by the background task.
+    run_worker()
     return before, poll(client, url, before)
 
 

@@ -233,7 +233,7 @@ def test_sweep_catches_a_scheduled_time_whose_task_was_lost(pings, django_captur
         queued = sweep_feeds()
         run_worker()
 
-    assert queued == ["network", "publisher", f"show:{show.pk}"]  # validators moved; hashes decide
+    assert queued == ["network", f"show:{show.pk}"]  # validators moved; hashes decide
     assert len(pings.take()) == 8
 
 
@@ -290,7 +290,7 @@ def test_sweep_frees_a_feed_whose_check_task_was_lost(pings):
         make_episode(show, title="Waiting")
         request_checks([f"show:{show.pk}"])
         DBTaskResult.objects.all().delete()  # the queue lost the check
-        assert sweep_feeds() == ["network", "publisher"]  # the show's check still counts as queued
+        assert sweep_feeds() == ["network"]  # the show's check still counts as queued
         run_worker()
     with time_machine.travel(start + timedelta(minutes=11), tick=False):
         assert sweep_feeds() == [f"show:{show.pk}"]
