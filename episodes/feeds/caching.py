@@ -208,7 +208,15 @@ def serve_feed(request, state, content_type):
     state = current_copy(state, timezone.now())
     if not state.path:
         raise Http404("No such feed.")
-    return stored_feed_response(request, state, content_type)
+    try:
+        return stored_feed_response(request, state, content_type)
+    except FileNotFoundError:
+        # An edit took the files away since they were checked: its render (or the committed
+        # content, if it rolls back) is the answer.
+        state = current_copy(stored_state(state.name), timezone.now())
+        if not state.path:
+            raise Http404("No such feed.") from None
+        return stored_feed_response(request, state, content_type)
 
 
 def accepts_gzip(request):

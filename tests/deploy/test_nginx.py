@@ -239,3 +239,26 @@ def test_enclosure_byte_range_passes_through_nginx(nginx):
     assert (status, headers["Content-Range"], len(body)) == (206, f"bytes 10-19/{size}", 10)
     assert body == episode.audio.open("rb").read()[10:20]
     assert (head[0], head[1]["Content-Length"], head[2]) == (200, str(size), b"")
+
+
+def test_rolled_back_edit_leaves_the_feed_to_django_until_it_is_stored_again(nginx):
+    from django.db import transaction
+
+    show = make_show(slug="rolled-back")
+    episode = make_episode(show, title="Committed")
+    _, first_headers, first = nginx.get("/shows/rolled-back/feed.xml")
+    plain = Path(settings.FEED_STORE_ROOT) / "shows/rolled-back/feed.xml"
+    assert plain.read_bytes() == first
+
+    with pytest.raises(RuntimeError), transaction.atomic():
+        episode.title = "Rolled back"
+        episode.save()
+        taken_away = not plain.exists()
+        raise RuntimeError("the edit fails")
+    status, headers, body = nginx.get("/shows/rolled-back/feed.xml")
+
+    assert taken_away is True
+    assert status == 200
+    assert body == first
+    assert headers["ETag"] == first_headers["ETag"]
+    assert plain.read_bytes() == first  # stored again by Django: nginx answers the next poll

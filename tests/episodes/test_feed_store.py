@@ -181,3 +181,25 @@ def test_show_rename_podroll_is_rendered_on_the_first_poll_before_the_task_runs(
     assert b'title="Renamed show"' in polled.content
     assert renders == [store.show_feed_name(other.pk), "network", "opml", "publisher"]
     assert signals == [([other.pk], False), ([], True)]  # once per feed, wherever it was rendered
+
+
+def test_files_taken_away_between_the_check_and_the_read_are_rendered_again(client, feed_store_root):
+    (show,) = stored_network(1)
+    before = client.get(show.get_feed_url())
+    real = store.stored_files_present
+    checks = []
+
+    def present_then_taken_away(stored):
+        present = real(stored)
+        if not checks:
+            store.remove_files(stored.path)  # an edit, right after the check
+        checks.append(present)
+        return present
+
+    with mock.patch.object(store, "stored_files_present", present_then_taken_away):
+        after = client.get(show.get_feed_url())
+
+    assert after.status_code == 200
+    assert after.content == before.content
+    assert checks[:2] == [True, False]
+    assert (feed_store_root / "shows/show-00/feed.xml").read_bytes() == before.content
