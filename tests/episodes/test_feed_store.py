@@ -119,7 +119,8 @@ def rename_first_show(shows, django_capture_on_commit_callbacks, django_assert_n
     with CaptureQueriesContext(connection) as queries:
         for callback in callbacks:
             callback()
-    return made, list(renders), queries.captured_queries
+    # The search index's queries differ between the databases: the feed store's are the same.
+    return made, list(renders), [query for query in queries.captured_queries if "search" not in query["sql"]]
 
 
 @pytest.mark.parametrize("shows", [1, 20])
@@ -137,7 +138,7 @@ def test_show_rename_renders_only_its_own_feed_in_the_editors_request(
     assert DBTaskResult.objects.filter(task_path="episodes.feeds.tasks.refresh_stored_feeds").count() == 1
 
 
-RENAME_COMMIT_QUERIES = 44  # the search index, one render, one task
+RENAME_COMMIT_QUERIES = 39  # one render, one task
 
 
 def test_show_rename_leaves_every_other_feed_current_once_the_task_ran(
