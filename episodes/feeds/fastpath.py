@@ -4,15 +4,19 @@ Feeds are polled by every podcast app, all day, and almost every poll is for a c
 changed. ``FeedFastPathMiddleware`` (first in ``MIDDLEWARE``) answers a GET or HEAD for exactly
 the stored-feed URLs (``/shows/<slug>/feed.xml``, ``/network/feed.xml``,
 ``/network/publisher.xml``, ``/network/shows.opml``) without URL resolution, sessions, CSRF,
-authentication or messages, and usually without a query:
+authentication or messages:
 
-- Each process keeps, per feed, the stored row as it was last read with the identity of the two
-  stored files (inode, mtime, size, ctime) seen with it. A poll ``stat()``s both files: the same
-  identity means the same copy that row describes. A render always puts new files in place (a
-  new inode), and a committed edit has taken the files away, so a changed copy is never mistaken
-  for the cached one. A row is trusted for at most ``ROW_TTL`` seconds, and only once its files
-  have been in place for ``SETTLED_AFTER`` seconds (a render replaces the files just before it
-  records the new row: a row read in between is not kept).
+- A poll ``stat()``s the two stored files; missing files fall through to the view (which
+  renders). Otherwise it reads the feed's row (the view's one query) and answers if the copy is
+  current and the files are the ones the row describes (their size and mtime are its
+  validators).
+- Where edits take the files away in their own transaction (``files_vouch_for_rows``), each
+  process keeps the row it read with the identity of the files seen with it (inode, mtime, size,
+  ctime), and later polls with the same identity answer without a query: a render always puts
+  new files in place (a new inode) and a committed edit has taken the files away, so a changed
+  copy is never mistaken for the remembered one. A row is trusted for at most ``ROW_TTL``
+  seconds, and only once its files have been in place for ``SETTLED_AFTER`` seconds (a render
+  replaces the files shortly before its new row commits: a row read in between is not kept).
 - The answer is the one the feed view gives (``caching.stored_feed_response``), decorated by the
   very middleware that would decorate it (security headers, CSP, X-Frame-Options, Content-Length)
   in the same order, so headers and bodies are byte for byte the ones of the full view.
@@ -34,6 +38,8 @@ from django.conf import settings
 from django.core.exceptions import MiddlewareNotUsed
 from django.urls import Resolver404, resolve
 from django.utils.module_loading import import_string
+
+from episodes.feeds import store
 
 # Middleware that only decorate responses (or redirect/refuse in process_request): run as is.
 DECORATING = {
@@ -102,6 +108,15 @@ def describes(state, identity):
     )
 
 
+def files_vouch_for_rows():
+    """True when the feed store takes an edited feed's files away in the edit's own transaction
+    (``store.withdraw``): a stored file still in place once an edit has committed is then the
+    current copy, and a poll may trust a row it read earlier for as long as the files it saw with
+    that row are still the same ones. Where files are taken away only after the commit, every
+    poll reads the row (one query), as the feed view does."""
+    return callable(getattr(store, "withdraw", None))
+
+
 class FeedFastPathMiddleware:
     def __init__(self, get_response):
         if not getattr(settings, "FEED_FAST_PATH", True):
@@ -121,6 +136,10 @@ class FeedFastPathMiddleware:
             for middleware in (import_string(name)(_unreachable) for name in others if name in DECORATING)
         ]
         self.entries = {}
+        self.feed_urls = set()
+        # Rows are remembered between polls only where a file still in place after an edit's
+        # commit is the current copy: where edits take the files away before they commit.
+        self.remember = files_vouch_for_rows()
 
     def __call__(self, request):
         response = None
@@ -169,7 +188,7 @@ class FeedFastPathMiddleware:
             if entry is None:
                 self.entries.pop(name_key, None)
                 return None
-            if entry.identity[0][3] <= (now - SETTLED_AFTER) * 1_000_000_000:
+            if self.remember and entry.identity[0][3] <= (now - SETTLED_AFTER) * 1_000_000_000:
                 self.entries[name_key] = entry
         if entry.next_change is not None and entry.next_change <= now:
             return None  # a scheduled episode's time has passed: the view renders it
@@ -178,14 +197,10 @@ class FeedFastPathMiddleware:
     def read_entry(self, request, name_key, relative, path, now):
         """The feed's row (the one query of the view), if its stored copy is current and is
         these files; ``None`` otherwise."""
-        from episodes.feeds import caching, rss, store
+        from django.utils import timezone
 
-        try:
-            match = resolve(request.path_info)
-        except Resolver404:
-            return None
-        if match.url_name not in FEED_VIEWS:
-            return None
+        from episodes.feeds import caching, rss
+
         kind, key = name_key
         content_type = rss.PodcastFeedGenerator.content_type
         if kind == "show":
@@ -197,14 +212,25 @@ class FeedFastPathMiddleware:
             state = caching.stored_state(NETWORK_NAMES[key])
             if key == "shows.opml":
                 content_type = "text/x-opml; charset=utf-8"
-        from django.utils import timezone
-
         if not state.exists or state.path != relative or store.is_due(state, timezone.now()):
             return None
         identity = file_identity(path)
-        if identity is None or not describes(state, identity):
+        if identity is None or not describes(state, identity) or not self.is_feed_url(request.path_info):
             return None
         return Entry(state, content_type, identity, now + ROW_TTL)
+
+    def is_feed_url(self, path):
+        """True when the URLconf sends ``path`` to a feed view (remembered for stored feeds)."""
+        if path in self.feed_urls:
+            return True
+        try:
+            match = resolve(path)
+        except Resolver404:
+            return False
+        if match.url_name not in FEED_VIEWS:
+            return False
+        self.feed_urls.add(path)
+        return True
 
 
 class _SamePolicy:

@@ -31,7 +31,13 @@ def empty_cache():
 
 
 @pytest.fixture
-def settled(monkeypatch):
+def remembering(monkeypatch):
+    """Rows are remembered between polls, as where edits take the files away before they commit."""
+    monkeypatch.setattr(fastpath, "files_vouch_for_rows", lambda: True)
+
+
+@pytest.fixture
+def settled(remembering, monkeypatch):
     """Rows are remembered as soon as their files are in place (not two seconds later)."""
     monkeypatch.setattr(fastpath, "SETTLED_AFTER", -1.0)
 
@@ -133,7 +139,7 @@ def test_fast_path_answers_remembered_feeds_without_a_query(settled, answered):
     assert answered == [show.get_feed_url()] * 3  # all but the first, which rendered
 
 
-def test_files_not_yet_settled_are_checked_against_the_row_on_every_poll(answered):
+def test_files_not_yet_settled_are_checked_against_the_row_on_every_poll(remembering, answered):
     show = network_with_feeds()
     client = Client()
     client.get(show.get_feed_url())  # renders it
@@ -144,6 +150,21 @@ def test_files_not_yet_settled_are_checked_against_the_row_on_every_poll(answere
 
     assert len(queries) == 2
     assert answered == [show.get_feed_url()] * 2
+
+
+def test_where_files_go_only_after_the_commit_every_poll_reads_the_row(monkeypatch, answered):
+    monkeypatch.setattr(fastpath, "files_vouch_for_rows", lambda: False)
+    monkeypatch.setattr(fastpath, "SETTLED_AFTER", -1.0)
+    show = network_with_feeds()
+    client = Client()
+    client.get(show.get_feed_url())  # renders it
+
+    with CaptureQueriesContext(connection) as queries:
+        for _ in range(3):
+            client.get(show.get_feed_url())
+
+    assert len(queries) == 3
+    assert answered == [show.get_feed_url()] * 3
 
 
 def test_an_edit_is_served_at_once_by_the_fast_path(settled, answered, django_capture_on_commit_callbacks):
