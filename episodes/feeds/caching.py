@@ -211,9 +211,13 @@ def stored_feed_response(request, state, content_type):
         response = HttpResponse(content_type=content_type)
     else:
         stored_file = open_stored(path, size, state.last_modified)
-        if size > STREAM_ABOVE:
-            # A large feed streams from its file: a worker never holds tens of megabytes for it.
+        if size > STREAM_ABOVE or "wsgi.file_wrapper" in request.META:
+            # The server sends the file itself (sendfile) where it can; a large feed streams
+            # from its file anyway: a worker never holds tens of megabytes for it.
             response = FileResponse(stored_file, content_type=content_type)
+            # The same headers, in the same order, as a body read whole.
+            del response.headers["Content-Length"]
+            response.headers.pop("Content-Disposition", None)
         else:
             with stored_file:
                 response = HttpResponse(stored_file.read(), content_type=content_type)

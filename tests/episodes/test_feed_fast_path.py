@@ -3,6 +3,7 @@
 import itertools
 import os
 from datetime import timedelta
+from wsgiref.util import FileWrapper
 
 import pytest
 import time_machine
@@ -315,3 +316,19 @@ class Unknown:
 
     def __call__(self, request):
         return self.get_response(request)
+
+
+def test_servers_that_send_files_themselves_get_the_same_headers_and_bytes(settled, answered):
+    show = network_with_feeds()
+    fast, full = Client(), full_view_client()
+    full.get(show.get_feed_url())
+    with_sendfile = {"wsgi.file_wrapper": FileWrapper}
+
+    for client, extra in ((fast, with_sendfile), (full, with_sendfile), (full, {})):
+        for headers in ({}, {"Accept-Encoding": "gzip"}):
+            read_whole = full.get(show.get_feed_url(), headers=headers)
+            response = client.get(show.get_feed_url(), headers=headers, **extra)
+
+            assert response.streaming is bool(extra)
+            assert wire(response) == wire(read_whole)
+    assert answered == [show.get_feed_url()] * 2
