@@ -3,8 +3,9 @@
 Chosen by measurement on a 2-core machine (scripts/loadtest.py, 200 concurrent pollers behind
 nginx): feed polls are short and mostly wait on PostgreSQL, so a few processes with threads
 (gthread) answer more polls than the same number of sync workers, and keep connections from
-nginx alive. The figures are in the README's production section. Every value can be set from
-the environment.
+nginx alive. gunicorn parses requests with gunicorn-h1c (C) when it is installed, as it is from
+requirements.txt: 11 to 26 % more feed polls than the pure Python parser in the same runs. The
+figures are in the README's production section. Every value can be set from the environment.
 """
 
 import multiprocessing

@@ -68,6 +68,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Feed polls answered from the stored feeds before everything below (it runs the middleware
+    # that decorate responses itself, and switches itself off for any it does not know).
+    "episodes.feeds.fastpath.FeedFastPathMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Content-Security-Policy on every response; above the clickjacking middleware so that it
     # sees the X-Frame-Options decision and sends the matching frame-ancestors.
@@ -281,6 +284,9 @@ PODCASTCMS_MAX_IMAGE_PIXELS = int(os.environ.get("PODCASTCMS_MAX_IMAGE_PIXELS", 
 # (e.g. /_feedstore/), Django answers validators and nginx sends the bytes.
 FEED_STORE_ROOT = Path(os.environ.get("FEED_STORE_ROOT", BASE_DIR / "feedstore"))
 FEED_ACCEL_REDIRECT = os.environ.get("FEED_ACCEL_REDIRECT", "")
+# Polls of the stored feeds answered by episodes.feeds.fastpath (off: by the feed views alone;
+# the answers are the same).
+FEED_FAST_PATH = env_flag("FEED_FAST_PATH", default=True)
 
 # Uploads: audio can be large, so it streams to disk instead of memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

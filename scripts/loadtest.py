@@ -2,7 +2,8 @@
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres python scripts/loadtest.py \\
         [--shows 100] [--episodes 1000] [--pollers 200] [--feeds 20] [--duration 120] \\
-        [--edit-every 3] [--modes static,django,accel,direct] [--app-dir PATH]
+        [--edit-every 3] [--modes static,django,accel,direct] [--app-dir PATH] \\
+        [--database-name NAME] [--server gunicorn|granian]
 
 Builds (once; kept for the next run) a network of ``--shows`` shows × ``--episodes`` episodes in
 its own PostgreSQL database (``podcastcms_loadtest``, on the server DATABASE_URL points at), renders
@@ -17,6 +18,10 @@ all asking for gzip, while an editor publishes an episode on one of the polled s
   answering validators and nginx sending the bytes (FEED_ACCEL_REDIRECT);
 - ``direct``: deploy/nginx.conf as it is: nginx answering polls from the stored files.
 
+``--server granian`` runs the application under granian's WSGI interface instead of gunicorn
+(with GUNICORN_WORKERS processes of GUNICORN_THREADS threads), to compare servers; granian must
+be importable (it is not a dependency of the project).
+
 For each mode it prints requests per second, p50/p99 latency, errors, the largest staleness seen
 after an edit had committed (a checker polls the edited feed until it carries the new episode; a
 304 to the pre-edit ETag after the commit counts as stale too) and peak memory (VmHWM) per
@@ -27,6 +32,7 @@ after figures. Redis (``REDIS_URL``, default redis://127.0.0.1:6379/10) holds th
 
 import argparse
 import asyncio
+import importlib.util
 import multiprocessing
 import os
 import random
@@ -316,18 +322,41 @@ def wait_for_port(port, timeout=60):
     raise RuntimeError(f"Nothing listens on 127.0.0.1:{port} after {timeout} s")
 
 
-def start_gunicorn(app_dir, env, port):
+def start_gunicorn(app_dir, env, port, server="gunicorn"):
     environment = {**os.environ, **env, "GUNICORN_BIND": f"127.0.0.1:{port}"}
+    command = [
+        str(Path(sys.executable).with_name("gunicorn")),
+        "-c",
+        str(ROOT / "deploy" / "gunicorn.conf.py"),
+        "--chdir",
+        str(app_dir),
+        "podcastcms.wsgi",
+    ]
+    if server == "granian":
+        # For comparison only: the same application under granian's WSGI interface, with the
+        # process and thread counts of the gunicorn settings.
+        command = [
+            sys.executable,
+            "-m",
+            "granian",
+            "--interface",
+            "wsgi",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--workers",
+            os.environ.get("GUNICORN_WORKERS", str(os.cpu_count())),
+            "--blocking-threads",
+            os.environ.get("GUNICORN_THREADS", "4"),
+            "--log-level",
+            "error",
+            "podcastcms.wsgi:application",
+        ]
     process = subprocess.Popen(
-        [
-            str(Path(sys.executable).with_name("gunicorn")),
-            "-c",
-            str(ROOT / "deploy" / "gunicorn.conf.py"),
-            "--chdir",
-            str(app_dir),
-            "podcastcms.wsgi",
-        ],
+        command,
         env=environment,
+        cwd=str(app_dir),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         start_new_session=True,
@@ -400,7 +429,7 @@ def run_mode(mode, args, env, store):
         else:
             app_port = free_port()
             mode_env = {**env, "FEED_ACCEL_REDIRECT": "/_feedstore/" if mode == "accel" else ""}
-            gunicorn = start_gunicorn(args.app_dir, mode_env, app_port)
+            gunicorn = start_gunicorn(args.app_dir, mode_env, app_port, args.server)
             processes.append(gunicorn)
             port = app_port
             if mode in ("accel", "direct"):
@@ -469,9 +498,17 @@ def main():
     parser.add_argument("--modes", default="static,django,accel,direct")
     parser.add_argument("--app-dir", default=str(ROOT), help="the checkout gunicorn serves")
     parser.add_argument(
+        "--server",
+        choices=("gunicorn", "granian"),
+        default="gunicorn",
+        help="gunicorn with deploy/gunicorn.conf.py, or granian (if installed) for comparison",
+    )
+    parser.add_argument(
         "--database-name", default=DATABASE_NAME, help="kept between runs; one per network size"
     )
     args = parser.parse_args()
+    if args.server == "granian" and importlib.util.find_spec("granian") is None:
+        parser.error("--server granian needs granian importable (it is not a dependency of the project)")
     base_url = os.environ.get("DATABASE_URL", "")
     if not base_url.startswith(("postgres://", "postgresql://")):
         parser.error("set DATABASE_URL to a PostgreSQL server (the benchmark makes its own database there)")
@@ -504,10 +541,13 @@ def main():
     for mode in args.modes.split(","):
         print(f"running {mode} for {args.duration:.0f} s …", file=sys.stderr)
         results.append(run_mode(mode, args, env, store))
+    workers = os.environ.get("GUNICORN_WORKERS", os.cpu_count())
+    threads = os.environ.get("GUNICORN_THREADS", "4")
+    server = f"{args.server} {workers} workers × {threads} threads"
     static_rps = next((row["rps"] for row in results if row["mode"] == "static"), None)
     print(
         f"{args.shows} shows × {args.episodes} episodes, {args.pollers} pollers over {args.feeds} feeds "
-        f"(half conditional), {args.duration:.0f} s, an edit every {args.edit_every} s"
+        f"(half conditional), {args.duration:.0f} s, an edit every {args.edit_every} s; {server}"
     )
     header = (
         f"{'mode':>7} | {'req/s':>8} | {'of nginx':>8} | {'p50 ms':>7} | {'p99 ms':>7} | {'errors':>6} | "

@@ -13,6 +13,7 @@ the feeds whose bytes then differ get new validators and a ``feeds_changed`` sig
 """
 
 import logging
+import os
 import threading
 from datetime import UTC, datetime
 
@@ -166,9 +167,29 @@ def not_modified(request, state):
     return False
 
 
+class StoredCopyChanged(Exception):
+    """The stored file was replaced or taken away after its validators were read."""
+
+
+def open_stored(path, size, last_modified):
+    """The stored file at ``path``, if it is still the copy of this size and mtime (a copy with
+    other bytes always has a later mtime); else ``StoredCopyChanged``."""
+    try:
+        stored_file = open(path, "rb")  # noqa: SIM115 - returned to the caller, who closes it
+    except FileNotFoundError:
+        raise StoredCopyChanged(path) from None
+    found = os.fstat(stored_file.fileno())
+    if found.st_size != size or int(found.st_mtime) != int(last_modified.timestamp()):
+        stored_file.close()
+        raise StoredCopyChanged(path)
+    return stored_file
+
+
 def stored_feed_response(request, state, content_type):
     """Answer GET and HEAD for a feed from its stored copy: 304 from the validators, else the
-    stored plain or gzip bytes (or an ``X-Accel-Redirect`` to them for nginx to send)."""
+    stored plain or gzip bytes (or an ``X-Accel-Redirect`` to them for nginx to send).
+
+    Raises ``StoredCopyChanged`` when the file to send is no longer the copy ``state`` names."""
     gzipped = accepts_gzip(request)
     size = state.gzip_size if gzipped else state.size
     headers = {
@@ -185,15 +206,21 @@ def stored_feed_response(request, state, content_type):
         response["X-Accel-Redirect"] = settings.FEED_ACCEL_REDIRECT.rstrip("/") + "/" + state.path
         response["Cache-Control"] = headers["Cache-Control"]
         return response
-    path = store.store_root() / (state.path + (".gz" if gzipped else ""))
+    path = os.path.join(settings.FEED_STORE_ROOT, state.path + (".gz" if gzipped else ""))
     if request.method == "HEAD":
         response = HttpResponse(content_type=content_type)
-    elif size > STREAM_ABOVE:
-        # A large feed streams from its file: a worker never holds tens of megabytes for it.
-        response = FileResponse(open(path, "rb"), content_type=content_type)  # noqa: SIM115 - closed by Django
     else:
-        with open(path, "rb") as stored_file:
-            response = HttpResponse(stored_file.read(), content_type=content_type)
+        stored_file = open_stored(path, size, state.last_modified)
+        if size > STREAM_ABOVE or "wsgi.file_wrapper" in request.META:
+            # The server sends the file itself (sendfile) where it can; a large feed streams
+            # from its file anyway: a worker never holds tens of megabytes for it.
+            response = FileResponse(stored_file, content_type=content_type)
+            # The same headers, in the same order, as a body read whole.
+            del response.headers["Content-Length"]
+            response.headers.pop("Content-Disposition", None)
+        else:
+            with stored_file:
+                response = HttpResponse(stored_file.read(), content_type=content_type)
     if gzipped:
         headers["Content-Encoding"] = "gzip"
     headers["Content-Length"] = str(size)
@@ -205,18 +232,29 @@ def stored_feed_response(request, state, content_type):
 def serve_feed(request, state, content_type):
     if request.method not in ("GET", "HEAD"):
         return HttpResponseNotAllowed(["GET", "HEAD"])
-    state = current_copy(state, timezone.now())
-    if not state.path:
-        raise Http404("No such feed.")
-    try:
-        return stored_feed_response(request, state, content_type)
-    except FileNotFoundError:
-        # An edit took the files away since they were checked: its render (or the committed
-        # content, if it rolls back) is the answer.
-        state = current_copy(stored_state(state.name), timezone.now())
+    for _ in range(3):
+        state = current_copy(state, timezone.now())
         if not state.path:
-            raise Http404("No such feed.") from None
-        return stored_feed_response(request, state, content_type)
+            raise Http404("No such feed.")
+        try:
+            return stored_feed_response(request, state, content_type)
+        except StoredCopyChanged:
+            # Replaced while this request read its validators: read them again. Files that are
+            # not the copy a row unchanged since names (replaced by hand, or left by a render
+            # that died before recording its row) are rendered again.
+            fresh = stored_state(state.name)
+            if _same_copy(fresh, state):
+                store.refresh_feeds([state.name], force=True)
+                fresh = stored_state(state.name)
+            state = fresh
+    return HttpResponse(status=503, headers={"Retry-After": "1"})
+
+
+def _same_copy(one, other):
+    return all(
+        getattr(one, field) == getattr(other, field)
+        for field in ("path", "size", "gzip_size", "last_modified")
+    )
 
 
 def accepts_gzip(request):

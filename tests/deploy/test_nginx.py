@@ -262,3 +262,26 @@ def test_rolled_back_edit_leaves_the_feed_to_django_until_it_is_stored_again(ngi
     assert body == first
     assert headers["ETag"] == first_headers["ETag"]
     assert plain.read_bytes() == first  # stored again by Django: nginx answers the next poll
+
+
+def test_accel_feed_taken_away_after_djangos_answer_is_answered_by_django_again(nginx_accel, monkeypatch):
+    from episodes.feeds import caching, store
+
+    show = make_show(slug="taken-away")
+    make_episode(show, title="Still here")
+    _, _, first = nginx_accel.get("/shows/taken-away/feed.xml")
+    real = caching.stored_feed_response
+    answers = []
+
+    def answer_then_take_away(request, state, content_type):
+        response = real(request, state, content_type)
+        if not answers:
+            store.remove_files(state.path)  # an edit, between Django's answer and nginx's open
+        answers.append(response.get("X-Accel-Redirect"))
+        return response
+
+    monkeypatch.setattr(caching, "stored_feed_response", answer_then_take_away)
+    status, _, body = nginx_accel.get("/shows/taken-away/feed.xml")
+
+    assert (status, body) == (200, first)
+    assert answers == ["/_feedstore/shows/taken-away/feed.xml"] * 2
