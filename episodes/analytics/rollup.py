@@ -11,13 +11,12 @@ import hashlib
 from collections import Counter
 from datetime import UTC, date, datetime, time, timedelta
 
-from django.db import transaction
+from django.db import connections, transaction
 from django.utils import timezone
 
-from ..models import Episode
 from . import counting
 from .models import Breakdown, DownloadEvent, EpisodeDay, RollupRun, ShowBreakdown
-from .sql import insert_rows
+from .sql import load_rows
 
 UNKNOWN = "Unknown"
 
@@ -32,40 +31,42 @@ def compute_day(day):
 
     Rows are plain tuples, sorted: (episode_id, show_id, age_days, downloads),
     (episode_id, show_id, dimension, value, downloads) and (show_id, dimension, value, downloads).
+    The database counts (``counting.download_counts``): a few rows per episode come back, never
+    one per event or listener. Episodes deleted since are left out; their raw events stay.
     """
     start, end = day_bounds(day)
     events = DownloadEvent.objects.filter(occurred_at__gte=start, occurred_at__lt=end)
     events_read = events.count()
+    sql, params = counting.download_counts(events)
     downloads = Counter()
     split = Counter()
-    for episode_id, app, device, os in counting.downloads(events).iterator(chunk_size=10_000):
-        downloads[episode_id] += 1
-        split[(episode_id, Breakdown.APP, app or UNKNOWN)] += 1
-        split[(episode_id, Breakdown.DEVICE, device or UNKNOWN)] += 1
-        split[(episode_id, Breakdown.OS, os or UNKNOWN)] += 1
-    episodes = {
-        pk: (show_id, published_at)
-        for pk, show_id, published_at in Episode.objects.filter(pk__in=list(downloads)).values_list(
-            "pk", "show_id", "published_at"
-        )
-    }
-    episode_rows, breakdown_rows = [], []
-    for episode_id, count in downloads.items():
-        if episode_id not in episodes:
-            continue  # deleted since; its raw events stay for the audit
-        show_id, published_at = episodes[episode_id]
-        published_day = published_at.astimezone(UTC).date() if published_at else day
-        episode_rows.append((episode_id, show_id, (day - published_day).days, count))
     show_split = Counter()
-    for _episode_id, show_id, _age, count in episode_rows:
+    episodes = {}
+    with connections[events.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        for episode_id, show_id, published_at, app, device, os, count in cursor.fetchall():
+            episodes[episode_id] = (show_id, published_at)
+            downloads[episode_id] += count
+            for dimension, value in ((Breakdown.APP, app), (Breakdown.DEVICE, device), (Breakdown.OS, os)):
+                value = (value or UNKNOWN)[:80]
+                split[(episode_id, show_id, dimension, value)] += count
+                show_split[(show_id, dimension, value)] += count
+    episode_rows = []
+    for episode_id, count in downloads.items():
+        show_id, published_at = episodes[episode_id]
+        published_day = as_utc(published_at).date() if published_at else day
+        episode_rows.append((episode_id, show_id, (day - published_day).days, count))
         show_split[(show_id, ShowBreakdown.TOTAL, "")] += count
-    for (episode_id, dimension, value), count in split.items():
-        if episode_id in episodes:
-            show_id = episodes[episode_id][0]
-            breakdown_rows.append((episode_id, show_id, dimension, value[:80], count))
-            show_split[(show_id, dimension, value[:80])] += count
+    breakdown_rows = [(*key, count) for key, count in split.items()]
     show_rows = [(*key, count) for key, count in show_split.items()]
     return sorted(episode_rows), sorted(breakdown_rows), sorted(show_rows), events_read
+
+
+def as_utc(value):
+    """A datetime from a raw cursor: aware on PostgreSQL, naive UTC (or text) on SQLite."""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 def checksum(episode_rows, breakdown_rows, show_rows):
@@ -77,7 +78,7 @@ def checksum(episode_rows, breakdown_rows, show_rows):
 
 
 def insert_day_rows(model, columns, rows, day):
-    insert_rows(model, ["day", *columns], [(day, *row) for row in rows])
+    load_rows(model, ["day", *columns], [(day, *row) for row in rows])
 
 
 @transaction.atomic
