@@ -10,7 +10,7 @@ from datetime import UTC, date, timedelta
 from django.db.models import Q, Sum
 from django.utils import timezone
 
-from .models import Breakdown, EpisodeDay, ShowBreakdown
+from .models import Breakdown, EpisodeDay, EpisodeTotal, ShowBreakdown
 
 PRESETS = {"7": 7, "30": 30, "90": 90, "365": 365}
 MAX_DAYS = 3 * 366
@@ -99,22 +99,35 @@ def show_totals(shows, date_range):
 FIRST_DAYS = (1, 7, 30)
 
 
-def episode_figures(episodes, date_range=None):
-    """{episode_id: {"to_date", "first_1", "first_7", "first_30", "in_range"}} in one query.
+def episode_figures(episodes, date_range=None, totals=True):
+    """{episode_id: {"to_date", "first_1", "first_7", "first_30", "in_range"}}, and the figures of
+    an episode without downloads.
 
-    ``episodes`` is a queryset (or list of ids). First N days are the publication day and the
-    N - 1 days after it, as the daily rollup counts them.
+    ``episodes`` is a queryset (or list of ids). To date and first N days (the publication day
+    and the N - 1 days after it, as the daily rollup counts them) come from ``EpisodeTotal``, one
+    row per episode (one query; none with ``totals=False``); downloads in ``date_range`` from the
+    days of the range (one query).
     """
-    aggregates = {"to_date": Sum("downloads")}
-    for days in FIRST_DAYS:
-        aggregates[f"first_{days}"] = Sum("downloads", filter=Q(age_days__lt=days))
+    keys = ["to_date", *(f"first_{days}" for days in FIRST_DAYS)] if totals else []
     if date_range is not None:
-        aggregates["in_range"] = Sum("downloads", filter=Q(day__range=(date_range.start, date_range.end)))
-    rows = EpisodeDay.objects.filter(episode__in=episodes).values("episode_id").annotate(**aggregates)
-    empty = dict.fromkeys(aggregates, 0)
+        keys.append("in_range")
+    empty = dict.fromkeys(keys, 0)
     figures = {}
-    for row in rows:
-        figures[row.pop("episode_id")] = {key: value or 0 for key, value in row.items()}
+    if totals:
+        rows = EpisodeTotal.objects.filter(episode__in=episodes).values_list(
+            "episode_id", "downloads", *(f"first_{days}" for days in FIRST_DAYS)
+        )
+        for episode_id, to_date, *first in rows:
+            figures[episode_id] = dict(empty, to_date=to_date, **dict(zip(keys[1:4], first, strict=True)))
+    if date_range is not None:
+        rows = (
+            EpisodeDay.objects.filter(episode__in=episodes, day__range=(date_range.start, date_range.end))
+            .values("episode_id")
+            .annotate(n=Sum("downloads"))
+            .values_list("episode_id", "n")
+        )
+        for episode_id, n in rows:
+            figures.setdefault(episode_id, dict(empty))["in_range"] = n
     return figures, empty
 
 
@@ -159,10 +172,9 @@ def people_table(shows, date_range, limit=50):
     A download of an episode counts once for each person credited on it."""
     from people.models import Credit, Person
 
-    credits = list(
-        Credit.objects.filter(episode__show__in=shows).values_list("person_id", "episode_id").distinct()
-    )
-    figures, empty = episode_figures(sorted({episode_id for _, episode_id in credits}), date_range)
+    credited = Credit.objects.filter(episode__show__in=shows)
+    credits = list(credited.values_list("person_id", "episode_id").distinct())
+    figures, empty = episode_figures(credited.values("episode_id"), date_range, totals=False)
     totals, episode_counts = {}, {}
     for person_id, episode_id in credits:
         totals[person_id] = totals.get(person_id, 0) + figures.get(episode_id, empty)["in_range"]

@@ -11,12 +11,14 @@ import hashlib
 from collections import Counter
 from datetime import UTC, date, datetime, time, timedelta
 
-from django.db import connections, transaction
+from django.db import connection, connections, transaction
+from django.db.models import Q, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from . import counting
-from .models import Breakdown, DownloadEvent, EpisodeDay, RollupRun, ShowBreakdown
-from .sql import load_rows
+from .models import Breakdown, DownloadEvent, EpisodeDay, EpisodeTotal, RollupRun, ShowBreakdown
+from .sql import insert_rows, load_rows
 
 UNKNOWN = "Unknown"
 
@@ -81,10 +83,33 @@ def insert_day_rows(model, columns, rows, day):
     load_rows(model, ["day", *columns], [(day, *row) for row in rows])
 
 
+TOTALS = f"""INSERT INTO {EpisodeTotal._meta.db_table} (episode_id, downloads, first_1, first_7, first_30)
+    SELECT episode_id, %(sign)s * downloads,
+           %(sign)s * CASE WHEN age_days < 1 THEN downloads ELSE 0 END,
+           %(sign)s * CASE WHEN age_days < 7 THEN downloads ELSE 0 END,
+           %(sign)s * CASE WHEN age_days < 30 THEN downloads ELSE 0 END
+    FROM {EpisodeDay._meta.db_table} WHERE day = %(day)s AND TRUE
+    ON CONFLICT (episode_id) DO UPDATE SET
+        downloads = {EpisodeTotal._meta.db_table}.downloads + excluded.downloads,
+        first_1 = {EpisodeTotal._meta.db_table}.first_1 + excluded.first_1,
+        first_7 = {EpisodeTotal._meta.db_table}.first_7 + excluded.first_7,
+        first_30 = {EpisodeTotal._meta.db_table}.first_30 + excluded.first_30"""
+
+
+def add_day_to_totals(day, sign):
+    """Add (sign 1) or take away (sign -1) ``day``'s stored EpisodeDay rows from EpisodeTotal.
+    (``AND TRUE`` lets SQLite read the upsert after a SELECT; no row is ever inserted negative,
+    as a day's rows are only taken away after they were added.)"""
+    with connection.cursor() as cursor:
+        cursor.execute(TOTALS, {"sign": sign, "day": day})
+
+
 @transaction.atomic
 def rollup_day(day, now=None):
-    """Replace ``day``'s rollup rows with those computed from its raw events; returns the run."""
+    """Replace ``day``'s rollup rows with those computed from its raw events; returns the run.
+    The episodes' totals lose the day's old figures and gain the new ones."""
     episode_rows, breakdown_rows, show_rows, events_read = compute_day(day)
+    add_day_to_totals(day, -1)
     EpisodeDay.objects.filter(day=day).delete()
     Breakdown.objects.filter(day=day).delete()
     ShowBreakdown.objects.filter(day=day).delete()
@@ -93,6 +118,8 @@ def rollup_day(day, now=None):
         Breakdown, ["episode_id", "show_id", "dimension", "value", "downloads"], breakdown_rows, day
     )
     insert_day_rows(ShowBreakdown, ["show_id", "dimension", "value", "downloads"], show_rows, day)
+    add_day_to_totals(day, 1)
+    EpisodeTotal.objects.filter(downloads=0).delete()
     return RollupRun.objects.create(
         day=day,
         computed_at=now or timezone.now(),
@@ -116,6 +143,32 @@ def stored_day(day):
         ShowBreakdown.objects.filter(day=day).values_list("show_id", "dimension", "value", "downloads")
     )
     return episode_rows, breakdown_rows, show_rows
+
+
+def computed_totals():
+    """EpisodeTotal's rows as EpisodeDay gives them: sorted (episode_id, downloads, first 1, 7, 30)."""
+    figures = {"n": Sum("downloads")}
+    for days in (1, 7, 30):
+        figures[f"first_{days}"] = Coalesce(Sum("downloads", filter=Q(age_days__lt=days)), 0)
+    rows = EpisodeDay.objects.order_by().values("episode_id").annotate(**figures)
+    return sorted(rows.values_list("episode_id", "n", "first_1", "first_7", "first_30"))
+
+
+def stored_totals():
+    return sorted(EpisodeTotal.objects.values_list("episode_id", "downloads", "first_1", "first_7", "first_30"))
+
+
+@transaction.atomic
+def rebuild_totals():
+    """Make EpisodeTotal again from EpisodeDay (after restoring a backup of EpisodeDay, say)."""
+    EpisodeTotal.objects.all().delete()
+    insert_rows(EpisodeTotal, ["episode_id", "downloads", "first_1", "first_7", "first_30"], computed_totals())
+
+
+def verify_totals():
+    """(same?, stored rows, rows from EpisodeDay) of EpisodeTotal."""
+    stored, fresh = stored_totals(), computed_totals()
+    return stored == fresh, stored, fresh
 
 
 def verify_day(day):
