@@ -154,15 +154,18 @@ def computed_totals():
     return sorted(rows.values_list("episode_id", "n", "first_1", "first_7", "first_30"))
 
 
+TOTAL_COLUMNS = ["episode_id", "downloads", "first_1", "first_7", "first_30"]
+
+
 def stored_totals():
-    return sorted(EpisodeTotal.objects.values_list("episode_id", "downloads", "first_1", "first_7", "first_30"))
+    return sorted(EpisodeTotal.objects.values_list(*TOTAL_COLUMNS))
 
 
 @transaction.atomic
 def rebuild_totals():
     """Make EpisodeTotal again from EpisodeDay (after restoring a backup of EpisodeDay, say)."""
     EpisodeTotal.objects.all().delete()
-    insert_rows(EpisodeTotal, ["episode_id", "downloads", "first_1", "first_7", "first_30"], computed_totals())
+    insert_rows(EpisodeTotal, TOTAL_COLUMNS, computed_totals())
 
 
 def verify_totals():

@@ -4,6 +4,18 @@ import django.db.models.deletion
 from django.db import migrations, models
 
 
+def totals_from_days(apps, schema_editor):
+    # The totals of the days rolled up before this table existed (the rollup keeps them after).
+    schema_editor.execute(
+        "INSERT INTO episodes_episodetotal (episode_id, downloads, first_1, first_7, first_30) "
+        "SELECT episode_id, SUM(downloads), "
+        "SUM(CASE WHEN age_days < 1 THEN downloads ELSE 0 END), "
+        "SUM(CASE WHEN age_days < 7 THEN downloads ELSE 0 END), "
+        "SUM(CASE WHEN age_days < 30 THEN downloads ELSE 0 END) "
+        "FROM episodes_episodeday GROUP BY episode_id"
+    )
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -34,4 +46,5 @@ class Migration(migrations.Migration):
             name='episode',
             field=models.OneToOneField(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='episodes.episode'),
         ),
+        migrations.RunPython(totals_from_days, migrations.RunPython.noop),
     ]

@@ -32,7 +32,8 @@ class Command(BaseCommand):
     def handle(self, *args, day, since, all, verify, purge, rebuild_totals, **options):
         if rebuild_totals:
             rollup.rebuild_totals()
-            self.stdout.write(f"Episode totals rebuilt from the daily figures: {len(rollup.stored_totals())} episodes.")
+            count = len(rollup.stored_totals())
+            self.stdout.write(f"Episode totals rebuilt from the daily figures: {count} episodes.")
             return
         try:
             days = [rollup.parse_day(value) for value in day]
@@ -57,7 +58,9 @@ class Command(BaseCommand):
             if differing:
                 raise CommandError(f"{differing} day(s) differ from their raw events.")
             if not totals_same:
-                raise CommandError("Episode totals differ from the daily figures; --rebuild-totals remakes them.")
+                raise CommandError(
+                    "Episode totals differ from the daily figures; --rebuild-totals remakes them."
+                )
             return
         runs = [rollup.rollup_day(one_day) for one_day in days] if days else rollup.rollup_recent()
         for run in runs:
