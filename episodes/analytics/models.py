@@ -12,7 +12,9 @@ __all__ = [
     "DownloadEvent",
     "EpisodeDay",
     "EpisodeTotal",
+    "EpisodeWindow",
     "ListenerSalt",
+    "RollingWindow",
     "RollupRun",
     "ShowBreakdown",
 ]
@@ -137,6 +139,38 @@ class EpisodeTotal(models.Model):
 
     def __str__(self):
         return f"episode {self.episode_id}: {self.downloads} downloads"
+
+
+class RollingWindow(models.Model):
+    """The last ``days`` days up to ``through`` (the latest day rolled up): the range the
+    dashboards open on. ``EpisodeWindow`` holds every episode's downloads in it."""
+
+    days = models.PositiveSmallIntegerField(unique=True)
+    through = models.DateField()
+
+    def __str__(self):
+        return f"{self.days} days to {self.through}"
+
+
+class EpisodeWindow(models.Model):
+    """An episode's downloads in a ``RollingWindow``: the sum of its ``EpisodeDay`` rows of those
+    days, kept by the rollup (a day rolled up again: its old figures out, the new in; a new
+    latest day: the days that leave the window out, those that enter in). The network's most
+    downloaded episodes of the last 7, 30 or 90 days are the first rows of an index, not a sum
+    over a million daily rows. ``rollup.rebuild_windows`` makes the table again; identically."""
+
+    days = models.PositiveSmallIntegerField()
+    episode = models.ForeignKey(
+        "episodes.Episode", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    downloads = models.IntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["days", "episode"], name="episodewindow_unique")]
+        indexes = [models.Index(fields=["days", "-downloads", "episode"], name="episodewindow_top")]
+
+    def __str__(self):
+        return f"episode {self.episode_id}, last {self.days} days: {self.downloads}"
 
 
 class ShowBreakdown(models.Model):

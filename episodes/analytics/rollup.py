@@ -17,7 +17,16 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from . import counting
-from .models import Breakdown, DownloadEvent, EpisodeDay, EpisodeTotal, RollupRun, ShowBreakdown
+from .models import (
+    Breakdown,
+    DownloadEvent,
+    EpisodeDay,
+    EpisodeTotal,
+    EpisodeWindow,
+    RollingWindow,
+    RollupRun,
+    ShowBreakdown,
+)
 from .sql import insert_rows, load_rows
 
 UNKNOWN = "Unknown"
@@ -104,11 +113,56 @@ def add_day_to_totals(day, sign):
         cursor.execute(TOTALS, {"sign": sign, "day": day})
 
 
+WINDOW_DAYS = (7, 30, 90)
+WINDOW = f"""INSERT INTO {EpisodeWindow._meta.db_table} (days, episode_id, downloads)
+    SELECT %(days)s, episode_id, %(sign)s * SUM(downloads) FROM {EpisodeDay._meta.db_table}
+    WHERE day BETWEEN %(first)s AND %(last)s AND TRUE GROUP BY episode_id
+    ON CONFLICT (days, episode_id) DO UPDATE SET
+        downloads = {EpisodeWindow._meta.db_table}.downloads + excluded.downloads"""
+
+
+def add_days_to_window(days, first, last, sign):
+    """Add (sign 1) or take away (sign -1) the EpisodeDay rows of ``first``…``last`` in the
+    ``days``-day window's EpisodeWindow rows."""
+    if first <= last:
+        with connection.cursor() as cursor:
+            cursor.execute(WINDOW, {"days": days, "sign": sign, "first": first, "last": last})
+
+
+def in_window(window, day):
+    return window.through - timedelta(days=window.days - 1) <= day <= window.through
+
+
+def move_windows(windows, day):
+    """After ``day``'s new rows are written: each window gains them, or moves on to end on
+    ``day`` (the days that leave it out, those that enter in), or is made (first rollup)."""
+    for days in WINDOW_DAYS:
+        window = windows.get(days)
+        if window is None:
+            window = RollingWindow.objects.create(days=days, through=day)
+            EpisodeWindow.objects.filter(days=days).delete()
+            add_days_to_window(days, day - timedelta(days=days - 1), day, 1)
+        elif day <= window.through:
+            if in_window(window, day):
+                add_days_to_window(days, day, day, 1)
+        else:
+            first, new_first = window.through - timedelta(days=days - 1), day - timedelta(days=days - 1)
+            add_days_to_window(days, first, min(window.through, new_first - timedelta(days=1)), -1)
+            add_days_to_window(days, max(window.through + timedelta(days=1), new_first), day, 1)
+            window.through = day
+            window.save(update_fields=["through"])
+    EpisodeWindow.objects.filter(downloads=0).delete()
+
+
 @transaction.atomic
 def rollup_day(day, now=None):
     """Replace ``day``'s rollup rows with those computed from its raw events; returns the run.
-    The episodes' totals lose the day's old figures and gain the new ones."""
+    The episodes' totals and rolling windows lose the day's old figures and gain the new ones."""
     episode_rows, breakdown_rows, show_rows, events_read = compute_day(day)
+    windows = {w.days: w for w in RollingWindow.objects.select_for_update()}
+    for window in windows.values():
+        if in_window(window, day):
+            add_days_to_window(window.days, day, day, -1)
     add_day_to_totals(day, -1)
     EpisodeDay.objects.filter(day=day).delete()
     Breakdown.objects.filter(day=day).delete()
@@ -120,6 +174,7 @@ def rollup_day(day, now=None):
     insert_day_rows(ShowBreakdown, ["show_id", "dimension", "value", "downloads"], show_rows, day)
     add_day_to_totals(day, 1)
     EpisodeTotal.objects.filter(downloads=0).delete()
+    move_windows(windows, day)
     return RollupRun.objects.create(
         day=day,
         computed_at=now or timezone.now(),
@@ -172,6 +227,32 @@ def verify_totals():
     """(same?, stored rows, rows from EpisodeDay) of EpisodeTotal."""
     stored, fresh = stored_totals(), computed_totals()
     return stored == fresh, stored, fresh
+
+
+def computed_window(window):
+    """A window's EpisodeWindow rows as EpisodeDay gives them: sorted (episode_id, downloads)."""
+    first = window.through - timedelta(days=window.days - 1)
+    rows = EpisodeDay.objects.filter(day__range=(first, window.through)).order_by().values("episode_id")
+    return sorted(rows.annotate(n=Sum("downloads")).values_list("episode_id", "n"))
+
+
+def stored_window(window):
+    return sorted(EpisodeWindow.objects.filter(days=window.days).values_list("episode_id", "downloads"))
+
+
+@transaction.atomic
+def rebuild_windows():
+    """Make EpisodeWindow again from EpisodeDay, each window ending where it ends."""
+    for window in RollingWindow.objects.select_for_update():
+        EpisodeWindow.objects.filter(days=window.days).delete()
+        first = window.through - timedelta(days=window.days - 1)
+        add_days_to_window(window.days, first, window.through, 1)
+
+
+def verify_windows():
+    """(same?, {days: (stored rows, rows from EpisodeDay)}) of the rolling windows."""
+    found = {w.days: (stored_window(w), computed_window(w)) for w in RollingWindow.objects.all()}
+    return all(stored == fresh for stored, fresh in found.values()), found
 
 
 def verify_day(day):

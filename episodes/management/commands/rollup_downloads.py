@@ -21,7 +21,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--rebuild-totals",
             action="store_true",
-            help="Make the episodes' totals again from the daily figures.",
+            help="Make the episodes' totals and rolling windows again from the daily figures.",
         )
         parser.add_argument(
             "--purge",
@@ -32,8 +32,9 @@ class Command(BaseCommand):
     def handle(self, *args, day, since, all, verify, purge, rebuild_totals, **options):
         if rebuild_totals:
             rollup.rebuild_totals()
+            rollup.rebuild_windows()
             count = len(rollup.stored_totals())
-            self.stdout.write(f"Episode totals rebuilt from the daily figures: {count} episodes.")
+            self.stdout.write(f"Episode totals and windows rebuilt from the daily figures: {count} episodes.")
             return
         try:
             days = [rollup.parse_day(value) for value in day]
@@ -51,15 +52,16 @@ class Command(BaseCommand):
                     f"{one_day}: {'identical' if same else 'DIFFERENT'} "
                     f"(stored {stored[:12]}, recomputed {fresh[:12]})"
                 )
-            totals_same = rollup.verify_totals()[0]
+            totals_same = rollup.verify_totals()[0] and rollup.verify_windows()[0]
             self.stdout.write(
-                f"episode totals: {'identical to' if totals_same else 'DIFFERENT from'} the daily figures"
+                "episode totals and rolling windows: "
+                f"{'identical to' if totals_same else 'DIFFERENT from'} the daily figures"
             )
             if differing:
                 raise CommandError(f"{differing} day(s) differ from their raw events.")
             if not totals_same:
                 raise CommandError(
-                    "Episode totals differ from the daily figures; --rebuild-totals remakes them."
+                    "Episode totals or windows differ from the daily figures; --rebuild-totals remakes them."
                 )
             return
         runs = [rollup.rollup_day(one_day) for one_day in days] if days else rollup.rollup_recent()
