@@ -7,10 +7,10 @@ whatever the number of shows, episodes or days.
 from dataclasses import dataclass
 from datetime import UTC, date, timedelta
 
-from django.db.models import Q, Sum
+from django.db.models import F, Q, Sum
 from django.utils import timezone
 
-from .models import Breakdown, EpisodeDay, EpisodeTotal, ShowBreakdown
+from .models import Breakdown, EpisodeDay, EpisodeTotal, EpisodeWindow, RollingWindow, ShowBreakdown
 
 PRESETS = {"7": 7, "30": 30, "90": 90, "365": 365}
 MAX_DAYS = 3 * 366
@@ -49,6 +49,15 @@ class DateRange:
         if days is None:
             return default, "Choose 7, 30, 90 or 365 days; showing the last 30 days."
         return cls(today - timedelta(days=days - 1), today), None
+
+
+def rolling_window(date_range):
+    """The rolling window that is exactly ``date_range`` (the last 7, 30 or 90 days up to the
+    latest day rolled up, as the dashboards open), or None: one query."""
+    if date_range is None or date_range.days not in (7, 30, 90):
+        return None
+    found = RollingWindow.objects.filter(days=date_range.days, through=date_range.end).exists()
+    return date_range.days if found else None
 
 
 def downloads_by_day(shows, date_range, episode=None):
@@ -105,8 +114,8 @@ def episode_figures(episodes, date_range=None, totals=True):
 
     ``episodes`` is a queryset (or list of ids). To date and first N days (the publication day
     and the N - 1 days after it, as the daily rollup counts them) come from ``EpisodeTotal``, one
-    row per episode (one query; none with ``totals=False``); downloads in ``date_range`` from the
-    days of the range (one query).
+    row per episode (one query; none with ``totals=False``); downloads in ``date_range`` from its
+    rolling window when it is one, else from the days of the range (two queries).
     """
     keys = ["to_date", *(f"first_{days}" for days in FIRST_DAYS)] if totals else []
     if date_range is not None:
@@ -120,12 +129,18 @@ def episode_figures(episodes, date_range=None, totals=True):
         for episode_id, to_date, *first in rows:
             figures[episode_id] = dict(empty, to_date=to_date, **dict(zip(keys[1:4], first, strict=True)))
     if date_range is not None:
-        rows = (
-            EpisodeDay.objects.filter(episode__in=episodes, day__range=(date_range.start, date_range.end))
-            .values("episode_id")
-            .annotate(n=Sum("downloads"))
-            .values_list("episode_id", "n")
-        )
+        window = rolling_window(date_range)
+        if window:
+            rows = EpisodeWindow.objects.filter(days=window, episode__in=episodes).values_list(
+                "episode_id", "downloads"
+            )
+        else:
+            rows = (
+                EpisodeDay.objects.filter(episode__in=episodes, day__range=(date_range.start, date_range.end))
+                .values("episode_id")
+                .annotate(n=Sum("downloads"))
+                .values_list("episode_id", "n")
+            )
         for episode_id, n in rows:
             figures.setdefault(episode_id, dict(empty))["in_range"] = n
     return figures, empty
@@ -139,15 +154,25 @@ def episode_table(episodes, date_range):
 
 
 def top_episodes(shows, date_range, limit=20):
-    """The most downloaded episodes in the range: [(episode, downloads in range)]."""
+    """The most downloaded episodes in the range: [(episode, downloads in range)]. Three queries:
+    the window of the range, when it is one, gives them from the first rows of its index; any
+    other range sums its days."""
     from ..models import Episode
 
-    rows = list(
-        EpisodeDay.objects.filter(show__in=shows, day__range=(date_range.start, date_range.end))
-        .values("episode_id")
-        .annotate(n=Sum("downloads"))
-        .order_by("-n", "episode_id")[:limit]
-    )
+    window = rolling_window(date_range)
+    if window:
+        rows = list(
+            EpisodeWindow.objects.filter(days=window, episode__show__in=shows)
+            .order_by("-downloads", "episode_id")
+            .values("episode_id", n=F("downloads"))[:limit]
+        )
+    else:
+        rows = list(
+            EpisodeDay.objects.filter(show__in=shows, day__range=(date_range.start, date_range.end))
+            .values("episode_id")
+            .annotate(n=Sum("downloads"))
+            .order_by("-n", "episode_id")[:limit]
+        )
     episodes = Episode.objects.select_related("show").in_bulk([row["episode_id"] for row in rows])
     return [(episodes[row["episode_id"]], row["n"]) for row in rows if row["episode_id"] in episodes]
 
