@@ -156,8 +156,8 @@ class EpisodeWindow(models.Model):
     """An episode's downloads in a ``RollingWindow``: the sum of its ``EpisodeDay`` rows of those
     days, kept by the rollup (a day rolled up again: its old figures out, the new in; a new
     latest day: the days that leave the window out, those that enter in). The network's most
-    downloaded episodes of the last 7, 30 or 90 days are the first rows of an index, not a sum
-    over a million daily rows. ``rollup.rebuild_windows`` makes the table again; identically."""
+    downloaded episodes of the last 7, 30 or 90 days are read from one row per episode, not
+    summed from a million daily rows. ``rollup.rebuild_windows`` makes the table again; identically."""
 
     days = models.PositiveSmallIntegerField()
     episode = models.ForeignKey(
@@ -166,8 +166,9 @@ class EpisodeWindow(models.Model):
     downloads = models.IntegerField()
 
     class Meta:
+        # No index on downloads: the rollup updates every row of a day's episodes, and a window
+        # holds at most one row per episode, sorted in a few milliseconds for the top ones.
         constraints = [models.UniqueConstraint(fields=["days", "episode"], name="episodewindow_unique")]
-        indexes = [models.Index(fields=["days", "-downloads", "episode"], name="episodewindow_top")]
 
     def __str__(self):
         return f"episode {self.episode_id}, last {self.days} days: {self.downloads}"

@@ -115,18 +115,28 @@ def add_day_to_totals(day, sign):
 
 WINDOW_DAYS = (7, 30, 90)
 WINDOW = f"""INSERT INTO {EpisodeWindow._meta.db_table} (days, episode_id, downloads)
-    SELECT %(days)s, episode_id, %(sign)s * SUM(downloads) FROM {EpisodeDay._meta.db_table}
-    WHERE day BETWEEN %(first)s AND %(last)s AND TRUE GROUP BY episode_id
+    SELECT %(days)s, episode_id,
+           SUM(CASE WHEN day BETWEEN %(first)s AND %(last)s THEN downloads ELSE -downloads END)
+    FROM {EpisodeDay._meta.db_table}
+    WHERE (day BETWEEN %(first)s AND %(last)s OR day BETWEEN %(out_first)s AND %(out_last)s) AND TRUE
+    GROUP BY episode_id
     ON CONFLICT (days, episode_id) DO UPDATE SET
         downloads = {EpisodeWindow._meta.db_table}.downloads + excluded.downloads"""
 
 
-def add_days_to_window(days, first, last, sign):
-    """Add (sign 1) or take away (sign -1) the EpisodeDay rows of ``first``…``last`` in the
-    ``days``-day window's EpisodeWindow rows."""
-    if first <= last:
-        with connection.cursor() as cursor:
-            cursor.execute(WINDOW, {"days": days, "sign": sign, "first": first, "last": last})
+def add_days_to_window(days, first, last, leaving=None):
+    """Add the EpisodeDay rows of ``first``…``last`` to the ``days``-day window's EpisodeWindow
+    rows and take away those of ``leaving`` (a (first, last) pair of days), in one statement.
+    (``AND TRUE`` lets SQLite read the upsert after a SELECT. A row is never inserted negative:
+    the days taken away are days that were added.)"""
+    out_first, out_last = leaving or (date.max, date.min)
+    if first > last and out_first > out_last:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            WINDOW,
+            {"days": days, "first": first, "last": last, "out_first": out_first, "out_last": out_last},
+        )
 
 
 def in_window(window, day):
@@ -141,14 +151,14 @@ def move_windows(windows, day):
         if window is None:
             window = RollingWindow.objects.create(days=days, through=day)
             EpisodeWindow.objects.filter(days=days).delete()
-            add_days_to_window(days, day - timedelta(days=days - 1), day, 1)
+            add_days_to_window(days, day - timedelta(days=days - 1), day)
         elif day <= window.through:
             if in_window(window, day):
-                add_days_to_window(days, day, day, 1)
+                add_days_to_window(days, day, day)
         else:
             first, new_first = window.through - timedelta(days=days - 1), day - timedelta(days=days - 1)
-            add_days_to_window(days, first, min(window.through, new_first - timedelta(days=1)), -1)
-            add_days_to_window(days, max(window.through + timedelta(days=1), new_first), day, 1)
+            leaving = (first, min(window.through, new_first - timedelta(days=1)))
+            add_days_to_window(days, max(window.through + timedelta(days=1), new_first), day, leaving)
             window.through = day
             window.save(update_fields=["through"])
     EpisodeWindow.objects.filter(downloads=0).delete()
@@ -162,7 +172,7 @@ def rollup_day(day, now=None):
     windows = {w.days: w for w in RollingWindow.objects.select_for_update()}
     for window in windows.values():
         if in_window(window, day):
-            add_days_to_window(window.days, day, day, -1)
+            add_days_to_window(window.days, date.max, date.min, leaving=(day, day))
     add_day_to_totals(day, -1)
     EpisodeDay.objects.filter(day=day).delete()
     Breakdown.objects.filter(day=day).delete()
@@ -246,7 +256,7 @@ def rebuild_windows():
     for window in RollingWindow.objects.select_for_update():
         EpisodeWindow.objects.filter(days=window.days).delete()
         first = window.through - timedelta(days=window.days - 1)
-        add_days_to_window(window.days, first, window.through, 1)
+        add_days_to_window(window.days, first, window.through)
 
 
 def verify_windows():
