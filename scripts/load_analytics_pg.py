@@ -280,11 +280,11 @@ def main():
         same = rollup.verify_totals()[0], rollup.verify_windows()[0]
     print(f"  identical: totals {same[0]}, windows {same[1]}")
     with (
-        Step("ANALYZE of the rollup tables (autovacuum's work on a live database)"),
+        Step("VACUUM ANALYZE of the rollup tables (autovacuum's work on a live database)"),
         connection.cursor() as cursor,
     ):
         cursor.execute(
-            "ANALYZE episodes_episodeday, episodes_episodetotal, episodes_episodewindow, "
+            "VACUUM ANALYZE episodes_episodeday, episodes_episodetotal, episodes_episodewindow, "
             "episodes_breakdown, episodes_showbreakdown"
         )
     with connection.cursor() as cursor:

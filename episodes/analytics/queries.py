@@ -198,7 +198,7 @@ def people_table(shows, date_range, limit=50):
     from people.models import Credit, Person
 
     credited = Credit.objects.filter(episode__show__in=shows)
-    credits = list(credited.values_list("person_id", "episode_id").distinct())
+    credits = list(credited.order_by().values_list("person_id", "episode_id").distinct())
     figures, empty = episode_figures(credited.values("episode_id"), date_range, totals=False)
     totals, episode_counts = {}, {}
     for person_id, episode_id in credits:
