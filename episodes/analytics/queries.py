@@ -199,7 +199,10 @@ def people_table(shows, date_range, limit=50):
 
     credited = Credit.objects.filter(episode__show__in=shows)
     credits = list(credited.order_by().values_list("person_id", "episode_id").distinct())
-    figures, empty = episode_figures(credited.values("episode_id"), date_range, totals=False)
+    credited_episodes = sorted({episode_id for _, episode_id in credits})
+    if len(credited_episodes) > 20_000:  # beyond what SQLite takes as parameters: a subquery
+        credited_episodes = credited.values("episode_id")
+    figures, empty = episode_figures(credited_episodes, date_range, totals=False)
     totals, episode_counts = {}, {}
     for person_id, episode_id in credits:
         totals[person_id] = totals.get(person_id, 0) + figures.get(episode_id, empty)["in_range"]
