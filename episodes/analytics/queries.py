@@ -155,7 +155,7 @@ def episode_table(episodes, date_range):
 
 def top_episodes(shows, date_range, limit=20):
     """The most downloaded episodes in the range: [(episode, downloads in range)]. Three queries:
-    the window of the range, when it is one, gives them from the first rows of its index; any
+    the window of the range, when it is one, gives them from one row per episode; any
     other range sums its days."""
     from ..models import Episode
 
