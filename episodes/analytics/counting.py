@@ -83,3 +83,45 @@ def downloads(events):
         .filter(bot=0, requested__gte=F("needed"))
         .values_list("episode_id", "window_app", "window_device", "window_os")
     )
+
+
+def download_counts(events):
+    """``downloads(events)`` counted in the database: an SQL string and its parameters giving rows
+    (episode_id, show_id, published_at, app, device category, os, downloads), one for each
+    combination that has downloads, of episodes that still exist.
+
+    The rules stay those of ``downloads`` (its query is the inner one here); this only groups the
+    windows it finds, so that the rollup receives a few rows per episode instead of one per
+    listener. ``downloads_in_python`` is the same rules written out in Python, for the tests.
+    """
+    from ..models import Episode
+
+    inner, params = downloads(events).query.sql_with_params()
+    sql = (
+        "SELECT w.episode_id, e.show_id, e.published_at, w.window_app, w.window_device, w.window_os, "
+        f"COUNT(*) FROM ({inner}) w INNER JOIN {Episode._meta.db_table} e ON e.id = w.episode_id "
+        "GROUP BY w.episode_id, e.show_id, e.published_at, w.window_app, w.window_device, w.window_os"
+    )
+    return sql, params
+
+
+def downloads_in_python(events):
+    """Rules 2 to 4, the same as ``downloads``, over event objects in Python: a sorted list of
+    (episode_id, app, device category, os), one for each window that is a download. The
+    reference the database's form is tested against."""
+    windows = {}
+    for event in events:
+        window = windows.setdefault(
+            (event.episode_id, event.listener),
+            {"requested": 0, "needed": 0, "bot": False, "app": None, "device": None, "os": None},
+        )
+        window["requested"] += event.bytes_requested
+        window["needed"] = max(window["needed"], event.bytes_needed)
+        window["bot"] = window["bot"] or event.is_bot
+        for key, value in (("app", event.app), ("device", event.device_category), ("os", event.os)):
+            window[key] = value if window[key] is None else min(window[key], value)
+    return sorted(
+        (episode_id, w["app"], w["device"], w["os"])
+        for (episode_id, _listener), w in windows.items()
+        if not w["bot"] and w["requested"] >= w["needed"]
+    )

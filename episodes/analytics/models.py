@@ -7,7 +7,17 @@ Rollups are derived by ``episodes.analytics.rollup`` and can be recomputed from 
 
 from django.db import models
 
-__all__ = ["Breakdown", "DownloadEvent", "EpisodeDay", "ListenerSalt", "RollupRun", "ShowBreakdown"]
+__all__ = [
+    "Breakdown",
+    "DownloadEvent",
+    "EpisodeDay",
+    "EpisodeTotal",
+    "EpisodeWindow",
+    "ListenerSalt",
+    "RollingWindow",
+    "RollupRun",
+    "ShowBreakdown",
+]
 
 
 class ListenerSalt(models.Model):
@@ -75,7 +85,12 @@ class EpisodeDay(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["episode", "day"], name="episodeday_unique")]
-        indexes = [models.Index(fields=["show", "day"], name="episodeday_show_day")]
+        indexes = [
+            models.Index(fields=["show", "day"], name="episodeday_show_day"),
+            # The rollup replaces a day; the network's top episodes sum a range of days over
+            # every show (on PostgreSQL from this index alone, without reading the table).
+            models.Index(fields=["day"], include=["show", "episode", "downloads"], name="episodeday_day"),
+        ]
 
     def __str__(self):
         return f"{self.day}: episode {self.episode_id}, {self.downloads} downloads"
@@ -102,9 +117,61 @@ class Breakdown(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["episode", "day", "dimension", "value"], name="breakdown_unique")
         ]
+        indexes = [models.Index(fields=["day"], name="breakdown_day")]  # the rollup replaces a day
 
     def __str__(self):
         return f"{self.day}: episode {self.episode_id}, {self.dimension} {self.value}: {self.downloads}"
+
+
+class EpisodeTotal(models.Model):
+    """An episode's downloads to date and in its first 1, 7 and 30 days: the sums of its
+    ``EpisodeDay`` rows, kept by the rollup as it replaces a day (the old day's figures out, the
+    new ones in), so that reports read one row per episode whatever its age.
+    ``rollup.rebuild_totals`` makes the table again from ``EpisodeDay``; the result is identical."""
+
+    episode = models.OneToOneField(
+        "episodes.Episode", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    downloads = models.IntegerField()
+    first_1 = models.IntegerField()
+    first_7 = models.IntegerField()
+    first_30 = models.IntegerField()
+
+    def __str__(self):
+        return f"episode {self.episode_id}: {self.downloads} downloads"
+
+
+class RollingWindow(models.Model):
+    """The last ``days`` days up to ``through`` (the latest day rolled up): the range the
+    dashboards open on. ``EpisodeWindow`` holds every episode's downloads in it."""
+
+    days = models.PositiveSmallIntegerField(unique=True)
+    through = models.DateField()
+
+    def __str__(self):
+        return f"{self.days} days to {self.through}"
+
+
+class EpisodeWindow(models.Model):
+    """An episode's downloads in a ``RollingWindow``: the sum of its ``EpisodeDay`` rows of those
+    days, kept by the rollup (a day rolled up again: its old figures out, the new in; a new
+    latest day: the days that leave the window out, those that enter in). The network's most
+    downloaded episodes of the last 7, 30 or 90 days are read from one row per episode, not
+    summed from a million daily rows. ``rollup.rebuild_windows`` makes the table again; identically."""
+
+    days = models.PositiveSmallIntegerField()
+    episode = models.ForeignKey(
+        "episodes.Episode", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    downloads = models.IntegerField()
+
+    class Meta:
+        # No index on downloads: the rollup updates every row of a day's episodes, and a window
+        # holds at most one row per episode, sorted in a few milliseconds for the top ones.
+        constraints = [models.UniqueConstraint(fields=["days", "episode"], name="episodewindow_unique")]
+
+    def __str__(self):
+        return f"episode {self.episode_id}, last {self.days} days: {self.downloads}"
 
 
 class ShowBreakdown(models.Model):

@@ -7,10 +7,10 @@ whatever the number of shows, episodes or days.
 from dataclasses import dataclass
 from datetime import UTC, date, timedelta
 
-from django.db.models import Q, Sum
+from django.db.models import F, Q, Sum
 from django.utils import timezone
 
-from .models import Breakdown, EpisodeDay, ShowBreakdown
+from .models import Breakdown, EpisodeDay, EpisodeTotal, EpisodeWindow, RollingWindow, ShowBreakdown
 
 PRESETS = {"7": 7, "30": 30, "90": 90, "365": 365}
 MAX_DAYS = 3 * 366
@@ -49,6 +49,15 @@ class DateRange:
         if days is None:
             return default, "Choose 7, 30, 90 or 365 days; showing the last 30 days."
         return cls(today - timedelta(days=days - 1), today), None
+
+
+def rolling_window(date_range):
+    """The rolling window that is exactly ``date_range`` (the last 7, 30 or 90 days up to the
+    latest day rolled up, as the dashboards open), or None: one query."""
+    if date_range is None or date_range.days not in (7, 30, 90):
+        return None
+    found = RollingWindow.objects.filter(days=date_range.days, through=date_range.end).exists()
+    return date_range.days if found else None
 
 
 def downloads_by_day(shows, date_range, episode=None):
@@ -99,22 +108,41 @@ def show_totals(shows, date_range):
 FIRST_DAYS = (1, 7, 30)
 
 
-def episode_figures(episodes, date_range=None):
-    """{episode_id: {"to_date", "first_1", "first_7", "first_30", "in_range"}} in one query.
+def episode_figures(episodes, date_range=None, totals=True):
+    """{episode_id: {"to_date", "first_1", "first_7", "first_30", "in_range"}}, and the figures of
+    an episode without downloads.
 
-    ``episodes`` is a queryset (or list of ids). First N days are the publication day and the
-    N - 1 days after it, as the daily rollup counts them.
+    ``episodes`` is a queryset (or list of ids). To date and first N days (the publication day
+    and the N - 1 days after it, as the daily rollup counts them) come from ``EpisodeTotal``, one
+    row per episode (one query; none with ``totals=False``); downloads in ``date_range`` from its
+    rolling window when it is one, else from the days of the range (two queries).
     """
-    aggregates = {"to_date": Sum("downloads")}
-    for days in FIRST_DAYS:
-        aggregates[f"first_{days}"] = Sum("downloads", filter=Q(age_days__lt=days))
+    keys = ["to_date", *(f"first_{days}" for days in FIRST_DAYS)] if totals else []
     if date_range is not None:
-        aggregates["in_range"] = Sum("downloads", filter=Q(day__range=(date_range.start, date_range.end)))
-    rows = EpisodeDay.objects.filter(episode__in=episodes).values("episode_id").annotate(**aggregates)
-    empty = dict.fromkeys(aggregates, 0)
+        keys.append("in_range")
+    empty = dict.fromkeys(keys, 0)
     figures = {}
-    for row in rows:
-        figures[row.pop("episode_id")] = {key: value or 0 for key, value in row.items()}
+    if totals:
+        rows = EpisodeTotal.objects.filter(episode__in=episodes).values_list(
+            "episode_id", "downloads", *(f"first_{days}" for days in FIRST_DAYS)
+        )
+        for episode_id, to_date, *first in rows:
+            figures[episode_id] = dict(empty, to_date=to_date, **dict(zip(keys[1:4], first, strict=True)))
+    if date_range is not None:
+        window = rolling_window(date_range)
+        if window:
+            rows = EpisodeWindow.objects.filter(days=window, episode__in=episodes).values_list(
+                "episode_id", "downloads"
+            )
+        else:
+            rows = (
+                EpisodeDay.objects.filter(episode__in=episodes, day__range=(date_range.start, date_range.end))
+                .values("episode_id")
+                .annotate(n=Sum("downloads"))
+                .values_list("episode_id", "n")
+            )
+        for episode_id, n in rows:
+            figures.setdefault(episode_id, dict(empty))["in_range"] = n
     return figures, empty
 
 
@@ -126,15 +154,25 @@ def episode_table(episodes, date_range):
 
 
 def top_episodes(shows, date_range, limit=20):
-    """The most downloaded episodes in the range: [(episode, downloads in range)]."""
+    """The most downloaded episodes in the range: [(episode, downloads in range)]. Three queries:
+    the window of the range, when it is one, gives them from one row per episode; any
+    other range sums its days."""
     from ..models import Episode
 
-    rows = list(
-        EpisodeDay.objects.filter(show__in=shows, day__range=(date_range.start, date_range.end))
-        .values("episode_id")
-        .annotate(n=Sum("downloads"))
-        .order_by("-n", "episode_id")[:limit]
-    )
+    window = rolling_window(date_range)
+    if window:
+        rows = list(
+            EpisodeWindow.objects.filter(days=window, episode__show__in=shows)
+            .order_by("-downloads", "episode_id")
+            .values("episode_id", n=F("downloads"))[:limit]
+        )
+    else:
+        rows = list(
+            EpisodeDay.objects.filter(show__in=shows, day__range=(date_range.start, date_range.end))
+            .values("episode_id")
+            .annotate(n=Sum("downloads"))
+            .order_by("-n", "episode_id")[:limit]
+        )
     episodes = Episode.objects.select_related("show").in_bulk([row["episode_id"] for row in rows])
     return [(episodes[row["episode_id"]], row["n"]) for row in rows if row["episode_id"] in episodes]
 
@@ -159,10 +197,12 @@ def people_table(shows, date_range, limit=50):
     A download of an episode counts once for each person credited on it."""
     from people.models import Credit, Person
 
-    credits = list(
-        Credit.objects.filter(episode__show__in=shows).values_list("person_id", "episode_id").distinct()
-    )
-    figures, empty = episode_figures(sorted({episode_id for _, episode_id in credits}), date_range)
+    credited = Credit.objects.filter(episode__show__in=shows)
+    credits = list(credited.order_by().values_list("person_id", "episode_id").distinct())
+    credited_episodes = sorted({episode_id for _, episode_id in credits})
+    if len(credited_episodes) > 20_000:  # beyond what SQLite takes as parameters: a subquery
+        credited_episodes = credited.values("episode_id")
+    figures, empty = episode_figures(credited_episodes, date_range, totals=False)
     totals, episode_counts = {}, {}
     for person_id, episode_id in credits:
         totals[person_id] = totals.get(person_id, 0) + figures.get(episode_id, empty)["in_range"]

@@ -91,8 +91,16 @@ def test_loaddemo_adds_a_90_day_history_whose_figures_show_on_the_campaign_repor
 
 
 def test_demo_history_is_the_same_every_time_and_loads_without_the_opawg_lists(settings, tmp_path):
+    from episodes.analytics import rollup
     from episodes.analytics.demo import build_history
-    from episodes.analytics.models import Breakdown, DownloadEvent, EpisodeDay, RollupRun, ShowBreakdown
+    from episodes.analytics.models import (
+        Breakdown,
+        DownloadEvent,
+        EpisodeDay,
+        EpisodeTotal,
+        RollupRun,
+        ShowBreakdown,
+    )
 
     call_command("loaddemo", stdout=io.StringIO())
     shows = Show.objects.filter(slug__in=["podcast-init", "data-engineering-podcast"])
@@ -101,13 +109,14 @@ def test_demo_history_is_the_same_every_time_and_loads_without_the_opawg_lists(s
     assert build_history(shows, log=lambda message: None) == 0  # there already: nothing added
 
     def wipe():
-        for model in (DownloadEvent, EpisodeDay, Breakdown, ShowBreakdown, RollupRun):
+        for model in (DownloadEvent, EpisodeDay, EpisodeTotal, Breakdown, ShowBreakdown, RollupRun):
             model.objects.all().delete()
 
     wipe()
     build_history(shows, log=lambda message: None)
     assert sorted(EpisodeDay.objects.values_list("day", "episode__slug", "downloads")) == first
     assert sorted(RollupRun.objects.values_list("day", "checksum")) == checksums
+    assert rollup.verify_totals()[0] is True
 
     wipe()
     settings.PODCASTCMS_USER_AGENT_LISTS = ""

@@ -19,12 +19,23 @@ class Command(BaseCommand):
             help="Recompute and compare with the stored figures; write nothing.",
         )
         parser.add_argument(
+            "--rebuild-totals",
+            action="store_true",
+            help="Make the episodes' totals and rolling windows again from the daily figures.",
+        )
+        parser.add_argument(
             "--purge",
             action="store_true",
             help="Also delete raw events past the retention time and old salts.",
         )
 
-    def handle(self, *args, day, since, all, verify, purge, **options):
+    def handle(self, *args, day, since, all, verify, purge, rebuild_totals, **options):
+        if rebuild_totals:
+            rollup.rebuild_totals()
+            rollup.rebuild_windows()
+            count = len(rollup.stored_totals())
+            self.stdout.write(f"Episode totals and windows rebuilt from the daily figures: {count} episodes.")
+            return
         try:
             days = [rollup.parse_day(value) for value in day]
             if since or all:
@@ -41,8 +52,17 @@ class Command(BaseCommand):
                     f"{one_day}: {'identical' if same else 'DIFFERENT'} "
                     f"(stored {stored[:12]}, recomputed {fresh[:12]})"
                 )
+            totals_same = rollup.verify_totals()[0] and rollup.verify_windows()[0]
+            self.stdout.write(
+                "episode totals and rolling windows: "
+                f"{'identical to' if totals_same else 'DIFFERENT from'} the daily figures"
+            )
             if differing:
                 raise CommandError(f"{differing} day(s) differ from their raw events.")
+            if not totals_same:
+                raise CommandError(
+                    "Episode totals or windows differ from the daily figures; --rebuild-totals remakes them."
+                )
             return
         runs = [rollup.rollup_day(one_day) for one_day in days] if days else rollup.rollup_recent()
         for run in runs:

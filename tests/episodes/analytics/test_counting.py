@@ -265,3 +265,88 @@ def test_a_batch_that_cannot_be_written_is_dropped_and_audio_still_served(episod
 
     assert (response.status_code, len(body)) == (206, 10)
     assert DownloadEvent.objects.count() == 0  # the lost batch is gone; the third waits in the buffer
+
+
+@pytest.fixture
+def opawg_day(opawg_lists, opawg_entries):
+    """One day of raw events from every OPAWG example user agent (apps, bots, libraries marked
+    bots), from two addresses each, on two episodes, as whole files, range probes, two halves of
+    a file and ranges short of a minute: the events the rollup reads."""
+    from episodes.analytics import recorder, useragents
+
+    classifier = useragents.get_classifier()
+    agents = [
+        ua
+        for name in ("apps", "bots", "libraries")
+        for entry in opawg_entries(name)
+        for ua in entry.get("examples", [])
+    ]
+    first = make_episode(published_at=at(0) - timedelta(days=3))
+    second = make_episode(first.show, published_at=at(6))
+    size, needed = 6_000_000, 600_000
+    requests = [
+        [(0, 1)],  # an Apple-style probe only
+        [(0, 1), (0, size - 1)],  # probe, then the whole file
+        [(0, size // 2), (size // 2 + 1, size - 1)],  # two halves: one download
+        [(0, needed - 2)],  # a byte short of a minute
+        [None],  # no Range: the whole file
+    ]
+    events = []
+    for number, agent in enumerate(agents):
+        kind = classifier.classify(agent)
+        for address in ("192.0.2.1", "198.51.100.2"):
+            episode = (first, second)[(number + len(address)) % 2]
+            for minute, byte_range in enumerate(requests[(number + len(address)) % len(requests)]):
+                events.append(
+                    DownloadEvent(
+                        occurred_at=at(7 + number % 16, minute),
+                        episode_id=episode.pk,
+                        show_id=episode.show_id,
+                        listener=recorder.listener_hash(address, agent, DAY),
+                        agent_kind=kind.kind,
+                        is_bot=kind.is_bot,
+                        app=(kind.name or kind.referrer_app)[:80],
+                        device=kind.device[:40],
+                        device_category=kind.device_category[:20],
+                        os=kind.os[:20],
+                        range_start=byte_range[0] if byte_range else None,
+                        range_end=byte_range[1] if byte_range else None,
+                        bytes_requested=counting.requested_bytes(byte_range, size),
+                        bytes_needed=needed,
+                    )
+                )
+    DownloadEvent.objects.bulk_create(events)
+    return DownloadEvent.objects.filter(occurred_at__date=DAY)
+
+
+def test_counting_rules_in_sql_give_the_python_rules_windows_on_the_opawg_examples(opawg_day):
+    in_python = counting.downloads_in_python(list(opawg_day))
+    in_sql = sorted(counting.downloads(opawg_day))
+
+    assert in_sql == in_python
+    assert 0 < len(in_python) < opawg_day.values("episode_id", "listener").distinct().count()
+    bots = [e for e in opawg_day if e.is_bot]
+    assert len(bots) > 100
+    assert counting.downloads_in_python([e for e in opawg_day if not e.is_bot]) == in_python
+
+
+def test_grouped_counts_in_sql_add_up_to_the_python_rules_per_episode_and_app(opawg_day):
+    from collections import Counter
+
+    sql, params = counting.download_counts(opawg_day)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        grouped = Counter()
+        for episode_id, _show, _published, app, device, os, count in cursor.fetchall():
+            grouped[(episode_id, app, device, os)] += count
+
+    assert grouped == Counter(counting.downloads_in_python(list(opawg_day)))
+
+
+def test_rollup_of_the_opawg_day_matches_the_python_rules(opawg_day):
+    from collections import Counter
+
+    rollup_day(DAY)
+
+    by_episode = Counter(episode_id for episode_id, *_ in counting.downloads_in_python(list(opawg_day)))
+    assert dict(EpisodeDay.objects.filter(day=DAY).values_list("episode_id", "downloads")) == by_episode

@@ -258,7 +258,10 @@ def page_queries(client, url):
     return len(queries)
 
 
-@pytest.mark.parametrize("page", ["network", "show", "episode", "show csv", "network csv"])
+@pytest.mark.parametrize(
+    "page",
+    ["network", "show", "episode", "show csv", "network csv", "network, other range", "show, other range"],
+)
 def test_dashboard_queries_do_not_grow_with_episodes(page):
     counts = []
     for size in (1, 1000):
@@ -273,6 +276,9 @@ def test_dashboard_queries_do_not_grow_with_episodes(page):
             "episode": reverse("admin:analytics_episode", args=[episodes[-1].pk]),
             "show csv": reverse("admin:analytics_show", args=[show.pk]) + "?csv=episodes",
             "network csv": reverse("admin:analytics_network") + "?csv=top-episodes",
+            # a range that is no rolling window: the figures are summed from the days
+            "network, other range": reverse("admin:analytics_network") + "?days=365",
+            "show, other range": reverse("admin:analytics_show", args=[show.pk]) + "?days=365",
         }[page]
         page_queries(client, url)  # warm the per-process caches
         counts.append(page_queries(client, url))
@@ -291,3 +297,34 @@ def test_date_range_presets_and_explicit_ranges():
     assert DateRange.from_query({"start": "2026-03-05", "end": "2026-03-01"}, today)[1] == (
         "The range must end on or after its first day; showing the last 30 days."
     )
+
+
+def test_rolling_windows_give_the_figures_the_days_give(world):
+    from episodes.analytics import queries
+    from episodes.analytics.models import RollingWindow
+    from episodes.models import Show
+
+    show = world["show_a"]
+    episodes = bulk_episodes(show, 40)
+    for offset in range(1, 95, 3):  # days in and out of each window, a few listeners each
+        day = TODAY - timedelta(days=offset)
+        for number, episode in enumerate(episodes[:12]):
+            add_events(episode, day, (number * offset) % 7 + 1)
+        rollup_day(day)
+    rollup_day(TODAY)
+    shows = Show.objects.all()
+
+    def figures(days):
+        date_range = queries.DateRange(TODAY - timedelta(days=days - 1), TODAY)
+        return (
+            [(e.pk, n) for e, n in queries.top_episodes(shows, date_range)],
+            queries.episode_figures([e.pk for e in episodes], date_range)[0],
+            [(p.pk, count, n) for p, count, n in queries.people_table(shows, date_range)],
+        )
+
+    from_windows = {days: figures(days) for days in (7, 30, 90)}
+    assert RollingWindow.objects.filter(through=TODAY).count() == 3
+    RollingWindow.objects.all().delete()
+    assert {days: figures(days) for days in (7, 30, 90)} == from_windows
+    assert from_windows[7] != from_windows[30] != from_windows[90]
+    assert len(from_windows[90][0]) == 20

@@ -14,7 +14,10 @@ from episodes.analytics.models import (
     Breakdown,
     DownloadEvent,
     EpisodeDay,
+    EpisodeTotal,
+    EpisodeWindow,
     ListenerSalt,
+    RollingWindow,
     RollupRun,
     ShowBreakdown,
 )
@@ -92,6 +95,86 @@ def test_recomputing_a_past_day_gives_identical_rows_and_checksum(history):
     assert again.checksum == first.checksum
     assert RollupRun.objects.filter(day=DAY).count() == 2  # both runs stay in the audit trail
     assert rollup.verify_day(DAY)[0] is True
+
+
+def test_episode_totals_follow_each_day_rolled_up_again_and_equal_a_rebuild(history):
+    one, two = history
+    rollup.rollup_day(DAY + timedelta(days=1))
+    rollup.rollup_day(DAY)
+    assert rollup.stored_totals() == [(one.pk, 3, 0, 3, 3), (two.pk, 3, 3, 3, 3)]
+
+    DownloadEvent.objects.bulk_create([event(two, 11, "g"), event(two, 12, "h", day=DAY + timedelta(days=7))])
+    rollup.rollup_day(DAY)  # the day again, with one more download
+    rollup.rollup_day(DAY + timedelta(days=7))  # a day in the second week of episode two
+    DownloadEvent.objects.filter(occurred_at__date=DAY + timedelta(days=1)).delete()
+    rollup.rollup_day(DAY + timedelta(days=1))  # a day whose downloads are gone
+
+    assert rollup.stored_totals() == [(one.pk, 2, 0, 2, 2), (two.pk, 5, 4, 4, 5)]
+    assert rollup.verify_totals()[0] is True
+    kept = rollup.stored_totals()
+    rollup.rebuild_totals()
+    assert rollup.stored_totals() == kept
+
+
+def windows():
+    found = {}
+    for days, episode_id, downloads in EpisodeWindow.objects.values_list("days", "episode_id", "downloads"):
+        found.setdefault(days, {})[episode_id] = downloads
+    return dict(RollingWindow.objects.values_list("days", "through")), found
+
+
+def test_rolling_windows_follow_days_rolled_up_in_any_order_again_and_onwards(history):
+    one, two = history
+    rollup.rollup_day(DAY + timedelta(days=1))
+    rollup.rollup_day(DAY)
+    assert windows() == (
+        {7: DAY + timedelta(days=1), 30: DAY + timedelta(days=1), 90: DAY + timedelta(days=1)},
+        {n: {one.pk: 3, two.pk: 3} for n in (7, 30, 90)},
+    )
+
+    DownloadEvent.objects.bulk_create([event(two, 11, "g"), event(two, 12, "h", day=DAY + timedelta(days=7))])
+    rollup.rollup_day(DAY)  # again, one more download: every window gains it
+    rollup.rollup_day(DAY + timedelta(days=7))  # the new latest day: DAY leaves the 7-day window
+    assert windows() == (
+        {7: DAY + timedelta(days=7), 30: DAY + timedelta(days=7), 90: DAY + timedelta(days=7)},
+        {7: {one.pk: 1, two.pk: 1}, 30: {one.pk: 3, two.pk: 5}, 90: {one.pk: 3, two.pk: 5}},
+    )
+    rollup.rollup_day(DAY)  # a day before the 7-day window: only the others change (they do not)
+    assert rollup.verify_windows()[0] is True
+
+    DownloadEvent.objects.bulk_create([event(one, 3, "i", day=DAY + timedelta(days=60))])
+    rollup.rollup_day(DAY + timedelta(days=60))  # past the 7- and 30-day windows: they start afresh
+    assert windows()[1] == {7: {one.pk: 1}, 30: {one.pk: 1}, 90: {one.pk: 4, two.pk: 5}}
+    assert rollup.verify_windows()[0] is True
+    kept = windows()
+    rollup.rebuild_windows()
+    assert windows() == kept
+
+
+def test_rollup_of_the_only_day_of_an_episode_without_its_events_drops_its_total(history):
+    one, two = history
+    rollup.rollup_day(DAY)
+    DownloadEvent.objects.filter(episode_id=two.pk).delete()
+
+    rollup.rollup_day(DAY)
+
+    assert rollup.stored_totals() == [(one.pk, 2, 0, 2, 2)]
+
+
+def test_verify_finds_a_total_changed_by_hand(history):
+    one, _two = history
+    rollup.rollup_day(DAY)
+    EpisodeTotal.objects.filter(episode_id=one.pk).update(first_7=9)
+    out = io.StringIO()
+
+    with pytest.raises(CommandError, match="Episode totals or windows differ from the daily figures"):
+        call_command("rollup_downloads", "--day", DAY.isoformat(), "--verify", stdout=out)
+    assert out.getvalue().splitlines()[-1] == (
+        "episode totals and rolling windows: DIFFERENT from the daily figures"
+    )
+
+    call_command("rollup_downloads", "--rebuild-totals", stdout=io.StringIO())
+    assert rollup.verify_totals()[0] is True
 
 
 def test_verify_finds_a_figure_changed_by_hand(history):

@@ -355,11 +355,11 @@ def test_figures_are_read_only(figures):
 
 # token, the user's teams and their shows; then each endpoint's own queries.
 AUTH_QUERIES = 3
-# the show; its totals (figures, shows); by day; apps, devices, os; top episodes (rows, episodes);
-# first 7 days (latest episodes, their figures)
-SHOW_DOWNLOADS_QUERIES = AUTH_QUERIES + 1 + 2 + 1 + 3 + 2 + 2
-# the episode; its figures; by day; apps, devices, os
-EPISODE_DOWNLOADS_QUERIES = AUTH_QUERIES + 1 + 1 + 1 + 3
+# the show; its totals (figures, shows); by day; apps, devices, os; top episodes (rolling window,
+# rows, episodes); first 7 days (latest episodes, their figures)
+SHOW_DOWNLOADS_QUERIES = AUTH_QUERIES + 1 + 2 + 1 + 3 + 3 + 2
+# the episode; its figures (totals, rolling window, in range); by day; apps, devices, os
+EPISODE_DOWNLOADS_QUERIES = AUTH_QUERIES + 1 + 3 + 1 + 3
 # the campaign; its reads; their figures; the clicks; for a caller who does not see the whole
 # network, whether the campaign runs on shows they do not see
 CAMPAIGN_REPORT_QUERIES = {"network_admin": AUTH_QUERIES + 4, "producer_a": AUTH_QUERIES + 4 + 1}
