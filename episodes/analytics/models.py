@@ -7,7 +7,15 @@ Rollups are derived by ``episodes.analytics.rollup`` and can be recomputed from 
 
 from django.db import models
 
-__all__ = ["Breakdown", "DownloadEvent", "EpisodeDay", "ListenerSalt", "RollupRun", "ShowBreakdown"]
+__all__ = [
+    "Breakdown",
+    "DownloadEvent",
+    "EpisodeDay",
+    "JournalFile",
+    "ListenerSalt",
+    "RollupRun",
+    "ShowBreakdown",
+]
 
 
 class ListenerSalt(models.Model):
@@ -51,6 +59,11 @@ class DownloadEvent(models.Model):
         help_text="Bytes a download needs at this file's bit rate (counting.minimum_bytes), at the time."
     )
     redirected = models.BooleanField(default=False, help_text="Answered by a redirect to remote storage.")
+    from_datacenter = models.BooleanField(
+        default=False,
+        db_default=False,
+        help_text="The address was in a configured data-centre range (episodes.analytics.datacenters).",
+    )
 
     class Meta:
         # The time index is created by the migration: BRIN on PostgreSQL, B-tree on SQLite.
@@ -58,6 +71,20 @@ class DownloadEvent(models.Model):
 
     def __str__(self):
         return f"{self.occurred_at:%Y-%m-%d %H:%M:%S} episode {self.episode_id}"
+
+
+class JournalFile(models.Model):
+    """How far the loader has read one journal file (``episodes.analytics.journal``).
+
+    Updated in the transaction that inserts the lines read, so a line is loaded exactly once;
+    deleted with the file once its writer has finished with it.
+    """
+
+    name = models.CharField(max_length=200, unique=True)
+    offset = models.PositiveBigIntegerField(default=0, help_text="Bytes of the file already loaded.")
+
+    def __str__(self):
+        return f"{self.name} at {self.offset}"
 
 
 class EpisodeDay(models.Model):
