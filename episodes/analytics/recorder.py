@@ -1,16 +1,18 @@
 """Recording enclosure requests as raw events: cheap, durable, and harmless when it fails.
 
-The view hands over what it knows; the event is built after the response has been handed to
-the server (in the response's close hook): the address is checked against the data-centre
-ranges and hashed with the day's salt, the user agent classified (cached). The event is then
-appended to this process's journal (``episodes.analytics.journal``): one ``os.write``, no
-database, so a process killed a moment later loses nothing and a locked or absent database
-delays nothing. The worker loads the journal into ``DownloadEvent``.
+The view hands over what it knows and the event is built before the response is returned: the
+address is checked against the data-centre ranges and hashed with the day's salt (read from
+the database once a day per process; the worker makes it a day ahead), the user agent is
+classified (cached). The event is appended to this process's journal
+(``episodes.analytics.journal``): one ``os.write``, no database, so a process killed at any
+moment after, even in the middle of sending a long file, loses nothing, and a locked or absent
+database delays nothing. The worker loads the journal into ``DownloadEvent``.
 
 Without a journal (``PODCASTCMS_ANALYTICS_JOURNAL`` empty), or when it cannot be written, the
-event joins this process's buffer, written with one INSERT every ``PODCASTCMS_ANALYTICS_BATCH``
-events or ``PODCASTCMS_ANALYTICS_FLUSH_SECONDS`` seconds (and when the process exits); those
-are lost if the process is killed. Any error is logged and the event dropped: an enclosure is
+event joins this process's buffer once the response has been sent (in its close hook), written
+with one INSERT every ``PODCASTCMS_ANALYTICS_BATCH`` events or
+``PODCASTCMS_ANALYTICS_FLUSH_SECONDS`` seconds (and when the process exits); those are lost if
+the process is killed. Any error is logged and the event dropped: an enclosure is
 never refused, delayed or broken because measurement failed.
 """
 
@@ -225,28 +227,27 @@ def save_quietly(build):
 
 
 def count_response(request, response, episode, byte_range, size, *, redirected=False):
-    """Arrange for this enclosure response to be recorded once it has been sent."""
+    """Record this enclosure response: journaled before it is sent, so that no kill can lose it.
+
+    Without a journal the event waits for the response's close (its buffered INSERT may wait on
+    the database, which must not delay the audio).
+    """
     if not getattr(settings, "PODCASTCMS_ANALYTICS_ENABLED", True):
         return response
     if not counting.is_recorded(request.method, response.status_code):
         return response
-    now = timezone.now()
-
-    def record():
-        try:
-            event = download_event(request, episode, byte_range, size, redirected=redirected, now=now)
-        except Exception:  # noqa: BLE001 - e.g. the salts' table unavailable
-            logger.warning("A download event could not be made", exc_info=True)
-            return
-        try:
-            if journal.writer.append(journal.encode(event, EVENT_COLUMNS)):
-                return
-        except Exception:  # noqa: BLE001
-            logger.warning("A download event could not be journaled", exc_info=True)
-        buffer.add(event)
-
     try:
-        response._resource_closers.append(record)
+        event = download_event(request, episode, byte_range, size, redirected=redirected)
+    except Exception:  # noqa: BLE001 - e.g. the salts' table unavailable
+        logger.warning("A download event could not be made", exc_info=True)
+        return response
+    try:
+        if journal.writer.append(journal.encode(event, EVENT_COLUMNS)):
+            return response
+    except Exception:  # noqa: BLE001
+        logger.warning("A download event could not be journaled", exc_info=True)
+    try:
+        response._resource_closers.append(lambda: buffer.add(event))
     except Exception:  # noqa: BLE001
         logger.warning("A download event could not be scheduled", exc_info=True)
     return response
