@@ -35,7 +35,6 @@ def episode():
 def fetch(episode, address="203.0.113.7", **headers):
     response = Client(HTTP_USER_AGENT=APP, REMOTE_ADDR=address).get(episode.enclosure_url, headers=headers)
     body = b"".join(response.streaming_content) if response.streaming else response.content
-    response.close()
     return response, body
 
 

@@ -20,6 +20,10 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
+# Committed rows on PostgreSQL (the server processes use the test database); on SQLite each
+# test has a database file of its own.
+pytestmark = pytest.mark.django_db(transaction=True)
+
 ROOT = Path(__file__).resolve().parents[3]
 APP = "Overcast/3.0 (+http://overcast.fm/; iOS podcast app)"
 REQUESTS = 25
@@ -68,10 +72,10 @@ def migrated_sqlite(tmp_path_factory):
     return path
 
 
-def database_url(tmp_path, request, migrated_sqlite):
+def database_url(tmp_path, migrated_sqlite):
     if connection.vendor == "postgresql":
-        request.getfixturevalue("transactional_db")  # committed rows, seen by other processes
         db = connection.settings_dict
+        assert db["NAME"].startswith("test"), "the server processes must use the test database"
         credentials = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
         return f"postgres://{credentials}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
     path = tmp_path / "server.sqlite3"
@@ -80,9 +84,9 @@ def database_url(tmp_path, request, migrated_sqlite):
 
 
 @pytest.fixture
-def project(tmp_path, request, migrated_sqlite):
+def project(tmp_path, migrated_sqlite):
     """Environment of an installed site: database, media, journal and ranges of its own."""
-    url = database_url(tmp_path, request, migrated_sqlite)
+    url = database_url(tmp_path, migrated_sqlite)
     ranges = tmp_path / "datacenters.txt"
     ranges.write_text(DATACENTER)
     env = base_env()
