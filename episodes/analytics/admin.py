@@ -20,6 +20,7 @@ from ..access import can, shows_for
 from ..models import Episode
 from . import queries
 from .models import Breakdown, RollupRun
+from .datacenters import get_ranges
 from .useragents import get_classifier
 
 SHARE_TITLES = {Breakdown.APP: "Apps", Breakdown.DEVICE: "Devices", Breakdown.OS: "Operating systems"}
@@ -138,6 +139,7 @@ def render_report(request, *, title, crumbs, tables, charts, filename, date_rang
         "range_message": message,
         "presets": queries.PRESETS,
         "list_info": classifier_info,
+        "datacenter_info": get_ranges().info,
         "last_rollup": RollupRun.objects.order_by("-day", "-computed_at").first(),
         **(extra or {}),
     }
