@@ -19,8 +19,8 @@ from django.utils.text import slugify
 from ..access import can, shows_for
 from ..models import Episode
 from . import queries
-from .models import Breakdown, RollupRun
 from .datacenters import get_ranges
+from .models import Breakdown, RollupRun
 from .useragents import get_classifier
 
 SHARE_TITLES = {Breakdown.APP: "Apps", Breakdown.DEVICE: "Devices", Breakdown.OS: "Operating systems"}
