@@ -371,7 +371,19 @@ PODCASTCMS_FEED_PAGE_SIZE = int(os.environ.get("PODCASTCMS_FEED_PAGE_SIZE", "0")
 PODCASTCMS_USER_AGENT_LISTS = os.environ.get("PODCASTCMS_USER_AGENT_LISTS", "")
 # Proxies whose X-Forwarded-For is believed (addresses or networks); any other is ignored.
 PODCASTCMS_TRUSTED_PROXIES = env_list("PODCASTCMS_TRUSTED_PROXIES")
-# Raw events are written in batches of this many, or at least every this many seconds.
+# Each counted request is appended to a journal file of its process in this directory (local
+# to the web server, writable by it, read by the worker's loader); empty: events wait in memory.
+PODCASTCMS_ANALYTICS_JOURNAL = os.environ.get(
+    "PODCASTCMS_ANALYTICS_JOURNAL", str(BASE_DIR / "var" / "journal")
+)
+# A process starts a new journal file this often (seconds); finished files are loaded, deleted.
+PODCASTCMS_ANALYTICS_JOURNAL_ROTATE_SECONDS = int(
+    os.environ.get("PODCASTCMS_ANALYTICS_JOURNAL_ROTATE_SECONDS", "60")
+)
+# Data-centre ranges (a file or directory of CIDR networks or address ranges), filled by
+# `manage.py refresh_datacenter_ranges`; requests from them are not downloads. Empty: none.
+PODCASTCMS_DATACENTER_RANGES = os.environ.get("PODCASTCMS_DATACENTER_RANGES", "")
+# Without a journal, raw events are written in batches of this many, or at least this often.
 PODCASTCMS_ANALYTICS_BATCH = int(os.environ.get("PODCASTCMS_ANALYTICS_BATCH", "200"))
 PODCASTCMS_ANALYTICS_FLUSH_SECONDS = int(os.environ.get("PODCASTCMS_ANALYTICS_FLUSH_SECONDS", "10"))
 # Days raw download events are kept (the rollups stay); 0 keeps them forever.

@@ -28,8 +28,11 @@ def progress_cache(settings, tmp_path):
 
 @pytest.fixture(autouse=True)
 def download_events_written_at_once(settings):
-    """Each enclosure request writes its raw event before the test looks (production batches them)."""
+    """Each enclosure request writes its raw event before the test looks (production journals
+    them for the worker to load; tests of the journal switch it on)."""
     settings.PODCASTCMS_ANALYTICS_BATCH = 1
+    settings.PODCASTCMS_ANALYTICS_JOURNAL = ""
+    settings.PODCASTCMS_DATACENTER_RANGES = ""
     from episodes.analytics.recorder import buffer
 
     buffer.events.clear()

@@ -19,6 +19,7 @@ from django.utils.text import slugify
 from ..access import can, shows_for
 from ..models import Episode
 from . import queries
+from .datacenters import get_ranges
 from .models import Breakdown, RollupRun
 from .useragents import get_classifier
 
@@ -138,6 +139,7 @@ def render_report(request, *, title, crumbs, tables, charts, filename, date_rang
         "range_message": message,
         "presets": queries.PRESETS,
         "list_info": classifier_info,
+        "datacenter_info": get_ranges().info,
         "last_rollup": RollupRun.objects.order_by("-day", "-computed_at").first(),
         **(extra or {}),
     }

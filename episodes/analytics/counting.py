@@ -28,6 +28,11 @@ them apply them:
    UTC, so a rolling window would need to link one listener across two days' salts.
 5. **A redirect to remote storage counts like a file we serve ourselves**: the request
    reached us and asked for those bytes; the storage's own logs are not consulted.
+6. **Data-centre traffic is excluded** (guidelines v2.0 and v2.1, "Filtering": exclude
+   requests from known data-centre and hosting IP ranges, since servers are not listeners).
+   The ranges are the operator's configured list (``episodes.analytics.datacenters``); the
+   address is checked before hashing and the event keeps only ``from_datacenter``, so the
+   exclusion can be audited. As with bots, one such request marks the whole window.
 
 Downloads are attributed to the day of the window and to the app, device and operating
 system of the listener's first request in it (one user agent per listener, as the hash
@@ -61,10 +66,11 @@ def is_recorded(method, status_code):
 
 
 def downloads(events):
-    """Rules 2 to 4 over the raw events of one day, as one grouped query: a row
+    """Rules 2 to 4 and 6 over the raw events of one day, as one grouped query: a row
     (episode_id, app, device category, os) for each (episode, listener) window that is a download.
 
-    The window's requests are summed (rule 3); one bot request marks the window (rule 2). The
+    The window's requests are summed (rule 3); one bot request (rule 2) or one request from a
+    data centre (rule 6) marks the window. The
     app, device and operating system are the listener's: the hash includes the user agent, so
     they are the same for every request of the window (should the lists be refreshed during
     the day, the alphabetically first name is taken, so that recomputing gives the same).
@@ -76,11 +82,12 @@ def downloads(events):
             requested=Sum("bytes_requested"),
             needed=Max("bytes_needed"),
             bot=Max(Cast("is_bot", IntegerField())),
+            hosted=Max(Cast("from_datacenter", IntegerField())),
             window_app=Min("app"),
             window_device=Min("device_category"),
             window_os=Min("os"),
         )
-        .filter(bot=0, requested__gte=F("needed"))
+        .filter(bot=0, hosted=0, requested__gte=F("needed"))
         .values_list("episode_id", "window_app", "window_device", "window_os")
     )
 
@@ -106,22 +113,23 @@ def download_counts(events):
 
 
 def downloads_in_python(events):
-    """Rules 2 to 4, the same as ``downloads``, over event objects in Python: a sorted list of
+    """Rules 2 to 4 and 6, the same as ``downloads``, over event objects in Python: a sorted list of
     (episode_id, app, device category, os), one for each window that is a download. The
     reference the database's form is tested against."""
     windows = {}
     for event in events:
         window = windows.setdefault(
             (event.episode_id, event.listener),
-            {"requested": 0, "needed": 0, "bot": False, "app": None, "device": None, "os": None},
+            {"requested": 0, "needed": 0, "bot": False, "hosted": False, "app": None, "device": None, "os": None},
         )
         window["requested"] += event.bytes_requested
         window["needed"] = max(window["needed"], event.bytes_needed)
         window["bot"] = window["bot"] or event.is_bot
+        window["hosted"] = window["hosted"] or event.from_datacenter
         for key, value in (("app", event.app), ("device", event.device_category), ("os", event.os)):
             window[key] = value if window[key] is None else min(window[key], value)
     return sorted(
         (episode_id, w["app"], w["device"], w["os"])
         for (episode_id, _listener), w in windows.items()
-        if not w["bot"] and w["requested"] >= w["needed"]
+        if not w["bot"] and not w["hosted"] and w["requested"] >= w["needed"]
     )

@@ -13,6 +13,7 @@ __all__ = [
     "EpisodeDay",
     "EpisodeTotal",
     "EpisodeWindow",
+    "JournalFile",
     "ListenerSalt",
     "RollingWindow",
     "RollupRun",
@@ -61,6 +62,11 @@ class DownloadEvent(models.Model):
         help_text="Bytes a download needs at this file's bit rate (counting.minimum_bytes), at the time."
     )
     redirected = models.BooleanField(default=False, help_text="Answered by a redirect to remote storage.")
+    from_datacenter = models.BooleanField(
+        default=False,
+        db_default=False,
+        help_text="The address was in a configured data-centre range (episodes.analytics.datacenters).",
+    )
 
     class Meta:
         # The time index is created by the migration: BRIN on PostgreSQL, B-tree on SQLite.
@@ -68,6 +74,20 @@ class DownloadEvent(models.Model):
 
     def __str__(self):
         return f"{self.occurred_at:%Y-%m-%d %H:%M:%S} episode {self.episode_id}"
+
+
+class JournalFile(models.Model):
+    """How far the loader has read one journal file (``episodes.analytics.journal``).
+
+    Updated in the transaction that inserts the lines read, so a line is loaded exactly once;
+    deleted with the file once its writer has finished with it.
+    """
+
+    name = models.CharField(max_length=200, unique=True)
+    offset = models.PositiveBigIntegerField(default=0, help_text="Bytes of the file already loaded.")
+
+    def __str__(self):
+        return f"{self.name} at {self.offset}"
 
 
 class EpisodeDay(models.Model):

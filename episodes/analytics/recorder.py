@@ -1,11 +1,19 @@
-"""Recording enclosure requests as raw events: cheap, and harmless when it fails.
+"""Recording enclosure requests as raw events: cheap, durable, and harmless when it fails.
 
-The view hands over what it knows; the event is built after the response has been handed to
-the server (in the response's close hook) and joins this process's buffer, written with one
-INSERT every ``PODCASTCMS_ANALYTICS_BATCH`` events or ``PODCASTCMS_ANALYTICS_FLUSH_SECONDS``
-seconds (and when the process exits): one commit per request would cost more than the rest
-of the request on SQLite. Writing happens inside a savepoint; any error is logged and the
-batch dropped. An enclosure is never refused, delayed or broken because measurement failed.
+The view hands over what it knows and the event is built before the response is returned: the
+address is checked against the data-centre ranges and hashed with the day's salt (read from
+the database once a day per process; the worker makes it a day ahead), the user agent is
+classified (cached). The event is appended to this process's journal
+(``episodes.analytics.journal``): one ``os.write``, no database, so a process killed at any
+moment after, even in the middle of sending a long file, loses nothing, and a locked or absent
+database delays nothing. The worker loads the journal into ``DownloadEvent``.
+
+Without a journal (``PODCASTCMS_ANALYTICS_JOURNAL`` empty), or when it cannot be written, the
+event joins this process's buffer once the response has been sent (in its close hook), written
+with one INSERT every ``PODCASTCMS_ANALYTICS_BATCH`` events or
+``PODCASTCMS_ANALYTICS_FLUSH_SECONDS`` seconds (and when the process exits); those are lost if
+the process is killed. Any error is logged and the event dropped: an enclosure is
+never refused, delayed or broken because measurement failed.
 """
 
 import atexit
@@ -21,7 +29,8 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from . import counting
+from . import counting, journal
+from .datacenters import is_datacenter
 from .models import DownloadEvent, ListenerSalt
 from .sql import insert_rows
 from .useragents import get_classifier
@@ -95,13 +104,22 @@ def client_address(request):
     return forwarded[0] if forwarded else remote
 
 
-def visitor(request, now):
+def prepare_salts(now=None):
+    """Make today's and tomorrow's salts ahead, so that web processes only ever read them."""
+    today = (now or timezone.now()).date()
+    for day in (today, today + timedelta(days=1)):
+        ListenerSalt.objects.get_or_create(day=day, defaults={"salt": secrets.token_hex(32)})
+
+
+def visitor(request, now, address=None):
     """Hash and classification of the requester, the part shared by downloads and promo clicks."""
+    if address is None:
+        address = client_address(request)
     user_agent = request.META.get("HTTP_USER_AGENT", "")[:1000]
     referrer = request.META.get("HTTP_REFERER", "")[:300]
     agent = get_classifier().classify(user_agent, referrer)
     return {
-        "listener": listener_hash(client_address(request), user_agent, now.date()),
+        "listener": listener_hash(address, user_agent, now.date()),
         "agent_kind": agent.kind,
         "is_bot": agent.is_bot,
         "app": (agent.name or agent.referrer_app)[:80],
@@ -113,7 +131,8 @@ def visitor(request, now):
 def download_event(request, episode, byte_range, size, *, redirected=False, now=None):
     """The raw event of an enclosure GET, as {column: value} (unsaved)."""
     now = now or timezone.now()
-    fields, agent = visitor(request, now)
+    address = client_address(request)
+    fields, agent = visitor(request, now, address)
     start, end = byte_range if byte_range else (None, None)
     return dict(
         occurred_at=now,
@@ -127,6 +146,7 @@ def download_event(request, episode, byte_range, size, *, redirected=False, now=
         bytes_requested=counting.requested_bytes(byte_range, size),
         bytes_needed=counting.minimum_bytes(size, episode.duration),
         redirected=redirected,
+        from_datacenter=is_datacenter(address),  # the address itself is hashed, never kept
         **fields,
     )
 
@@ -174,6 +194,7 @@ EVENT_COLUMNS = [
     "bytes_requested",
     "bytes_needed",
     "redirected",
+    "from_datacenter",
 ]
 
 
@@ -206,23 +227,27 @@ def save_quietly(build):
 
 
 def count_response(request, response, episode, byte_range, size, *, redirected=False):
-    """Arrange for this enclosure response to be recorded once it has been sent."""
+    """Record this enclosure response: journaled before it is sent, so that no kill can lose it.
+
+    Without a journal the event waits for the response's close (its buffered INSERT may wait on
+    the database, which must not delay the audio).
+    """
     if not getattr(settings, "PODCASTCMS_ANALYTICS_ENABLED", True):
         return response
     if not counting.is_recorded(request.method, response.status_code):
         return response
-    now = timezone.now()
-
-    def record():
-        try:
-            event = download_event(request, episode, byte_range, size, redirected=redirected, now=now)
-        except Exception:  # noqa: BLE001 - e.g. the salts' table unavailable
-            logger.warning("A download event could not be made", exc_info=True)
-            return
-        buffer.add(event)
-
     try:
-        response._resource_closers.append(record)
+        event = download_event(request, episode, byte_range, size, redirected=redirected)
+    except Exception:  # noqa: BLE001 - e.g. the salts' table unavailable
+        logger.warning("A download event could not be made", exc_info=True)
+        return response
+    try:
+        if journal.writer.append(journal.encode(event, EVENT_COLUMNS)):
+            return response
+    except Exception:  # noqa: BLE001
+        logger.warning("A download event could not be journaled", exc_info=True)
+    try:
+        response._resource_closers.append(lambda: buffer.add(event))
     except Exception:  # noqa: BLE001
         logger.warning("A download event could not be scheduled", exc_info=True)
     return response

@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 
-from episodes.analytics import recorder, useragents
+from episodes.analytics import datacenters, recorder, useragents
 
 PROJECT = Path(__file__).resolve().parents[3]
 CANDIDATES = [PROJECT.parent / "shared", PROJECT.parent.parent / "shared"]
@@ -42,6 +42,8 @@ def fresh_process_caches():
     """Salts and classifiers are per process; each test starts as a new process would."""
     recorder._salts.clear()
     useragents.reset_classifier()
+    datacenters.reset_ranges()
     yield
     recorder._salts.clear()
     useragents.reset_classifier()
+    datacenters.reset_ranges()

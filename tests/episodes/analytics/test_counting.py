@@ -271,7 +271,8 @@ def test_a_batch_that_cannot_be_written_is_dropped_and_audio_still_served(episod
 def opawg_day(opawg_lists, opawg_entries):
     """One day of raw events from every OPAWG example user agent (apps, bots, libraries marked
     bots), from two addresses each, on two episodes, as whole files, range probes, two halves of
-    a file and ranges short of a minute: the events the rollup reads."""
+    a file and ranges short of a minute, every third agent's second address in a data centre:
+    the events the rollup reads."""
     from episodes.analytics import recorder, useragents
 
     classifier = useragents.get_classifier()
@@ -313,6 +314,7 @@ def opawg_day(opawg_lists, opawg_entries):
                         range_end=byte_range[1] if byte_range else None,
                         bytes_requested=counting.requested_bytes(byte_range, size),
                         bytes_needed=needed,
+                        from_datacenter=address == "198.51.100.2" and number % 3 == 0,
                     )
                 )
     DownloadEvent.objects.bulk_create(events)
@@ -328,6 +330,14 @@ def test_counting_rules_in_sql_give_the_python_rules_windows_on_the_opawg_exampl
     bots = [e for e in opawg_day if e.is_bot]
     assert len(bots) > 100
     assert counting.downloads_in_python([e for e in opawg_day if not e.is_bot]) == in_python
+    assert counting.downloads_in_python([e for e in opawg_day if not e.from_datacenter]) == in_python
+    hosted_apps = {
+        (e.episode_id, e.listener)
+        for e in opawg_day
+        if e.from_datacenter and not e.is_bot and e.bytes_requested >= e.bytes_needed
+    }
+    assert len(hosted_apps) > 10  # whole-file requests that only rule 6 keeps out
+    assert not hosted_apps & {(e.episode_id, e.listener) for e in opawg_day if not e.from_datacenter}
 
 
 def test_grouped_counts_in_sql_add_up_to_the_python_rules_per_episode_and_app(opawg_day):

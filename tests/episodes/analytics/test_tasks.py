@@ -24,11 +24,12 @@ def queued():
     return sorted(DBTaskResult.objects.values_list("task_path", flat=True))
 
 
-def test_sweep_enqueues_the_rollup_and_the_purge_once_per_interval():
+def test_sweep_enqueues_the_journal_load_the_rollup_and_the_purge_once_per_interval():
     tasks.schedule_measurement_jobs()
     tasks.schedule_measurement_jobs()
 
     assert queued() == [
+        "episodes.analytics.tasks.load_journal",
         "episodes.analytics.tasks.purge_old_events",
         "episodes.analytics.tasks.rollup_recent_days",
     ]
