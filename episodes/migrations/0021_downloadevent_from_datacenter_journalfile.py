@@ -12,7 +12,7 @@ def restore_time_index(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("episodes", "0018_stored_feeds"),
+        ("episodes", "0020_rolling_windows_of_episode_downloads"),
     ]
 
     operations = [
