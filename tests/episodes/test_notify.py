@@ -1,10 +1,12 @@
 """Telling the world: WebSub, podping and Podcast Index, checked against a real server on loopback."""
 
 from datetime import timedelta
+from pathlib import Path
 from urllib.parse import quote
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
@@ -204,12 +206,16 @@ def test_scheduled_publication_is_announced_at_its_time(pings, django_capture_on
         run_worker()
         assert pings.take() == []  # scheduled: the feed has not changed yet
 
+    stored = Path(settings.FEED_STORE_ROOT) / "shows/later/feed.xml"
     with time_machine.travel(when - timedelta(seconds=1), tick=False):
         run_worker()
         assert pings.take() == []
+        assert draft.guid.encode() not in stored.read_bytes()
 
     with time_machine.travel(when + timedelta(seconds=1), tick=False):
         run_worker()  # the task queued with run_after=when
+        # It rendered the stored copy too: a proxy serving the stored files has it now.
+        assert draft.guid.encode() in stored.read_bytes()
         requests = pings.take()
         assert sorted(r.raw for r in requests) == sorted(
             expected_requests(pings, f"{SITE}/shows/later/feed.xml")
