@@ -1,6 +1,7 @@
 """The one search function: ranked, highlighted hits among public episodes, shows and people."""
 
 import html
+import json
 import re
 from dataclasses import dataclass, field
 
@@ -9,7 +10,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 
-from .index import FTS_TABLE, config_for_language
+from .index import FTS_TABLE, SEGMENT_FTS_TABLE, config_for_language, marker
 from .models import SearchEntry
 
 MAX_RESULTS = 50
@@ -75,16 +76,18 @@ def search(text, *, show=None, person=None, limit=MAX_RESULTS):
     vector (title A, summary B, show notes C, transcript D), ranked with ``ts_rank``, highlighted with
     ``ts_headline``. SQLite: FTS5 ``MATCH`` ranked with ``bm25`` using the same weights, highlighted with
     ``snippet``. Either way the same public rows, in a fixed number of queries. A transcript hit shows
-    the line where the words are spoken, and its second.
+    the line where the words are spoken, and its second, found in the transcript's segments (a
+    stretch of cues each, see ``episodes.search.index.stretches``) rather than in the whole text.
 
     A word found in very many entries is ranked among the first ``RANK_CANDIDATES`` matches the
-    database finds (not all of them), so a query costs about the same at any size of the network.
+    database finds in titles, summaries and notes and as many more found anywhere (not all of
+    them), so a query costs about the same at any size of the network.
     """
     terms = query_terms(text)
     if not terms:
         return []
     if connection.vendor == "postgresql":
-        rows = _postgresql(text, show, person, limit)
+        rows = _postgresql(text, terms, show, person, limit)
     else:
         rows = _fts5(terms, show, person, limit)
     entries = (
@@ -93,12 +96,13 @@ def search(text, *, show=None, person=None, limit=MAX_RESULTS):
         .in_bulk([row[0] for row in rows])
     )
     hits = []
-    for entry_id, rank, title_hl, text_hl in rows:
+    for entry_id, rank, title_hl, text_hl, segments in rows:
         entry = entries[entry_id]
         hit = Hit(entry=entry, rank=rank, highlight=marked(text_hl) if text_hl and START in text_hl else "")
         has_mark = bool(title_hl) and START in title_hl
         hit.extra["title"] = marked(title_hl) if has_mark else conditional_escape(entry.title)
-        cue = spoken_cue(entry.cues, terms)
+        # The first segment holding every word, else the first holding one of them.
+        cue = next((found for found in (spoken_cue(cues, terms) for cues in segments if cues) if found), None)
         if cue is not None:
             start, line = cue
             hit.transcript_second = int(start) if start is not None else None
@@ -107,33 +111,54 @@ def search(text, *, show=None, person=None, limit=MAX_RESULTS):
     return hits
 
 
-def _postgresql(text, show, person, limit):
+def any_of(terms):
+    """The query text of any one of the words (websearch syntax)."""
+    return " or ".join(term for term in terms if term != "or") or terms[0]
+
+
+def _postgresql(text, terms, show, person, limit):
     from episodes.models import Show
 
     # The languages of the shows (a short list, unlike the entries) and “simple” for people.
     languages = Show.objects.order_by().values_list("language", flat=True).distinct()
     configs = sorted({config_for_language(language) for language in languages} | {"simple"})
-    # Step 1, the text alone: one index scan per language in use (the query parsed as that language
-    # parses), stopping at RANK_CANDIDATES ids. Step 2 keeps the public ones and ranks them.
+    # Step 1, the text alone: index scans per language in use (the query parsed as that language
+    # parses, and kept to that language's rows by its marker lexeme), each stopping at
+    # RANK_CANDIDATES ids: matches in titles, summaries and notes (which rank above the rest),
+    # matches anywhere, and for a quoted phrase, transcript segments that say it.
+    # Step 2 keeps the public ones, ranks them and reads the page's highlights and transcript lines.
     # Two statements, so that no plan ever lists every public episode or ranks every match.
     # The show and person filters narrow this step too, or a network-wide cut would lose their hits.
     narrowing, narrowing_params = "", []
+    segment_narrowing = ""
     if show is not None:
         narrowing += " AND show_id = %s"
+        segment_narrowing += " AND show_id = %s"
         narrowing_params.append(show.pk)
     if person is not None:
-        narrowing += " AND episode_id IN (SELECT episode_id FROM people_credit WHERE person_id = %s)"
-        narrowing_params.append(person.pk)
-    arms = " UNION ALL ".join(
-        "(SELECT id FROM episodes_searchentry"
-        f" WHERE config = %s AND vector @@ websearch_to_tsquery('{config}', %s){narrowing})"
-        for config in configs
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT id FROM ({arms}) AS matched LIMIT %s",
-            [value for config in configs for value in (config, text, *narrowing_params)] + [RANK_CANDIDATES],
+        credited = "SELECT episode_id FROM people_credit WHERE person_id = %s"
+        narrowing += f" AND episode_id IN ({credited})"
+        segment_narrowing += (
+            f" AND entry_id IN (SELECT id FROM episodes_searchentry WHERE episode_id IN ({credited}))"
         )
+        narrowing_params.append(person.pk)
+    arms, params = [], []
+    for config in configs:
+        query = f"(websearch_to_tsquery('{config}', %s) && %s::tsquery)"
+        guard = f"numnode(websearch_to_tsquery('{config}', %s)) > 0"
+        sources = [
+            ("id", "episodes_searchentry", "head_vector", narrowing),
+            ("id", "episodes_searchentry", "vector", narrowing),
+        ]
+        if '"' in text:
+            sources.append(("entry_id", "episodes_searchsegment", "vector", segment_narrowing))
+        for column, table, vector, narrow in sources:
+            arms.append(
+                f"(SELECT {column} AS id FROM {table} WHERE {guard} AND {vector} @@ {query}{narrow} LIMIT %s)"
+            )
+            params += [text, text, marker(config), *narrowing_params, RANK_CANDIDATES]
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT DISTINCT id FROM ({' UNION ALL '.join(arms)}) AS matched", params)
         matched = [row[0] for row in cursor.fetchall()]
     if not matched:
         return []
@@ -146,9 +171,14 @@ def _postgresql(text, show, person, limit):
     )
     options = f"StartSel={START}, StopSel={STOP}, MaxFragments=1, MaxWords=24, MinWords=8"
     title_options = f"HighlightAll=true, StartSel={START}, StopSel={STOP}"
+    first_segment = """(
+        SELECT s.cues FROM episodes_searchsegment s
+        WHERE s.entry_id = hits.id AND s.vector @@ websearch_to_tsquery(hits.config::regconfig, %s)
+        ORDER BY s.position LIMIT 1
+    )"""
     sql = f"""
         WITH hits AS (
-            SELECT e.id, e.config, e.title, e.summary, e.body,
+            SELECT e.id, e.kind, e.config, e.title, e.summary, e.body,
                    websearch_to_tsquery(e.config::regconfig, %s) AS q,
                    ts_rank('{{0.1, 0.2, 0.4, 1.0}}', e.head_vector,
                            websearch_to_tsquery(e.config::regconfig, %s)) AS rank
@@ -158,13 +188,23 @@ def _postgresql(text, show, person, limit):
             LIMIT %s
         )
         SELECT id, rank, ts_headline(config::regconfig, title, q, %s),
-               ts_headline(config::regconfig, coalesce(nullif(summary, ''), body), q, %s)
+               ts_headline(config::regconfig, coalesce(nullif(summary, ''), body), q, %s),
+               CASE WHEN kind = 'episode' THEN {first_segment} END,
+               CASE WHEN kind = 'episode' THEN {first_segment} END
         FROM hits ORDER BY rank DESC, id DESC
     """
-    params = [text, text, *allowed_params, limit, title_options, options]
+    params = [text, text, *allowed_params, limit, title_options, options, text, any_of(terms)]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return [(row[0], float(row[1]), row[2], row[3]) for row in cursor.fetchall()]
+        return [
+            (row[0], float(row[1]), row[2], row[3], [_cues(row[4]), _cues(row[5])])
+            for row in cursor.fetchall()
+        ]
+
+
+def _cues(value):
+    # Django leaves JSON from raw SQL as text (PostgreSQL's jsonb as well as SQLite's).
+    return json.loads(value) if isinstance(value, str) else value
 
 
 def _fts5(terms, show, person, limit):
@@ -193,7 +233,25 @@ def _fts5(terms, show, person, limit):
     params = [START, STOP] * 3 + [match, *allowed_params, limit]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return [(row[0], float(row[1]), row[2], row[3]) for row in cursor.fetchall()]
+        rows = cursor.fetchall()
+    if not rows:
+        return []
+    # The first segment of each hit's transcript holding every word (0), and one of them (1).
+    ids = [row[0] for row in rows]
+    marks = ",".join("%s" for _ in ids)
+    first_segment = f"""
+        SELECT f.entry_id, %s, min(s.position), s.cues
+        FROM {SEGMENT_FTS_TABLE} f JOIN episodes_searchsegment s ON s.id = f.rowid
+        WHERE {SEGMENT_FTS_TABLE} MATCH %s AND f.entry_id IN ({marks})
+        GROUP BY f.entry_id
+    """
+    any_match = " OR ".join('"' + term.replace('"', "") + '"*' for term in terms)
+    segments = {}
+    with connection.cursor() as cursor:
+        cursor.execute(f"{first_segment} UNION ALL {first_segment}", [0, match, *ids, 1, any_match, *ids])
+        for entry_id, preference, _position, cues in cursor.fetchall():
+            segments.setdefault(entry_id, [None, None])[preference] = _cues(cues)
+    return [(*row, segments.get(row[0], [])) for row in rows]
 
 
 def _stems(terms):
