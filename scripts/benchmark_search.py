@@ -15,7 +15,7 @@ real speech. Everything is indexed the way the site indexes it (``episodes.searc
 entries, transcript segments, vectors), then ``episodes.search.query.search`` — the function the
 search page calls — is timed for several queries of every kind. Prints the median, p90, p99 and
 maximum of each kind and of all queries, and the size of the database; drops the database unless
-``--keep`` (``--reuse`` times a kept one again without filling it).
+``--keep`` (``--fill-only`` fills and keeps it, ``--reuse`` times a kept one without filling it).
 """
 
 import argparse
@@ -321,6 +321,7 @@ def main():
     parser.add_argument("--short-transcript-words", type=int, default=400)
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--keep", action="store_true", help="keep the benchmark database afterwards")
+    parser.add_argument("--fill-only", action="store_true", help="fill and keep the database, time nothing")
     parser.add_argument(
         "--reuse", action="store_true", help="time the database a --keep run left, without filling it again"
     )
@@ -343,9 +344,10 @@ def main():
         fill(args, log)
         log(f"Filled and indexed in {time.perf_counter() - started:.0f} s")
         database_sizes(log)
-        time_queries(args.repeat, log)
+        if not args.fill_only:
+            time_queries(args.repeat, log)
     finally:
-        if not args.keep:
+        if not (args.keep or args.fill_only):
             from django.db import connections
 
             connections.close_all()

@@ -78,7 +78,7 @@ class Migration(migrations.Migration):
                 ('position', models.PositiveIntegerField()),
                 ('start', models.FloatField(blank=True, null=True)),
                 ('cues', models.JSONField(blank=True, default=list)),
-                ('entry', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='segments', to='episodes.searchentry')),
+                ('entry', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='segments', to='episodes.searchentry')),
                 ('show', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='episodes.show')),
             ],
             options={

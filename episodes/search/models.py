@@ -54,7 +54,8 @@ class SearchSegment(models.Model):
     table on SQLite.
     """
 
-    entry = models.ForeignKey(SearchEntry, on_delete=models.CASCADE, related_name="segments")
+    # Looked up by the unique (entry, position) index, so no index of its own.
+    entry = models.ForeignKey(SearchEntry, on_delete=models.CASCADE, related_name="segments", db_index=False)
     show = models.ForeignKey(
         "episodes.Show", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )

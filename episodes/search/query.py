@@ -15,6 +15,7 @@ from .models import SearchEntry
 
 MAX_RESULTS = 50
 RANK_CANDIDATES = 500
+PHRASE_CANDIDATES = 2000
 # Highlights come back from the database between these, so the text can be escaped first.
 START, STOP = "\x02", "\x03"
 WORD = re.compile(r"\w+", re.UNICODE)
@@ -143,20 +144,35 @@ def _postgresql(text, terms, show, person, limit):
         )
         narrowing_params.append(person.pk)
     arms, params = [], []
+    phrase = '"' in text
     for config in configs:
         query = f"(websearch_to_tsquery('{config}', %s) && %s::tsquery)"
         guard = f"numnode(websearch_to_tsquery('{config}', %s)) > 0"
-        sources = [
-            ("id", "episodes_searchentry", "head_vector", narrowing),
-            ("id", "episodes_searchentry", "vector", narrowing),
-        ]
-        if '"' in text:
-            sources.append(("entry_id", "episodes_searchsegment", "vector", segment_narrowing))
-        for column, table, vector, narrow in sources:
+        if not phrase:
+            for vector in ("head_vector", "vector"):
+                where = f"{guard} AND {vector} @@ {query}{narrowing}"
+                arms.append(f"(SELECT id FROM episodes_searchentry WHERE {where} LIMIT %s)")
+                params += [text, text, marker(config), *narrowing_params, RANK_CANDIDATES]
+            continue
+        # A phrase: the index finds rows holding all its words (exactly, without reading them), of
+        # which the first PHRASE_CANDIDATES are read to check the words' order. Words as common as
+        # “really think” are in most rows, so checking every one of them would read the whole table.
+        all_words = (
+            f"(regexp_replace(websearch_to_tsquery('{config}', %s)::text, '<(\\d+|-)>', '&', 'g')::tsquery"
+            " && %s::tsquery)"
+        )
+        for column, table, narrow in (
+            ("id", "episodes_searchentry", narrowing),
+            ("entry_id", "episodes_searchsegment", segment_narrowing),
+        ):
+            vector = "head_vector" if table == "episodes_searchentry" else "vector"
             arms.append(
-                f"(SELECT {column} AS id FROM {table} WHERE {guard} AND {vector} @@ {query}{narrow} LIMIT %s)"
+                f"(SELECT found AS id FROM (SELECT {column} AS found, {vector} AS v FROM {table}"
+                f" WHERE {guard} AND {vector} @@ {all_words}{narrow} LIMIT %s) AS c"
+                f" WHERE v @@ {query} LIMIT %s)"
             )
-            params += [text, text, marker(config), *narrowing_params, RANK_CANDIDATES]
+            params += [text, text, marker(config), *narrowing_params, PHRASE_CANDIDATES]
+            params += [text, marker(config), RANK_CANDIDATES]
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT DISTINCT id FROM ({' UNION ALL '.join(arms)}) AS matched", params)
         matched = [row[0] for row in cursor.fetchall()]
@@ -171,7 +187,8 @@ def _postgresql(text, terms, show, person, limit):
     )
     options = f"StartSel={START}, StopSel={STOP}, MaxFragments=1, MaxWords=24, MinWords=8"
     title_options = f"HighlightAll=true, StartSel={START}, StopSel={STOP}"
-    first_segment = """(
+    # The first segment holding every word, else the first holding one of them.
+    segment = """(
         SELECT s.cues FROM episodes_searchsegment s
         WHERE s.entry_id = hits.id AND s.vector @@ websearch_to_tsquery(hits.config::regconfig, %s)
         ORDER BY s.position LIMIT 1
@@ -189,17 +206,13 @@ def _postgresql(text, terms, show, person, limit):
         )
         SELECT id, rank, ts_headline(config::regconfig, title, q, %s),
                ts_headline(config::regconfig, coalesce(nullif(summary, ''), body), q, %s),
-               CASE WHEN kind = 'episode' THEN {first_segment} END,
-               CASE WHEN kind = 'episode' THEN {first_segment} END
+               CASE WHEN kind = 'episode' THEN coalesce({segment}, {segment}) END
         FROM hits ORDER BY rank DESC, id DESC
     """
     params = [text, text, *allowed_params, limit, title_options, options, text, any_of(terms)]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return [
-            (row[0], float(row[1]), row[2], row[3], [_cues(row[4]), _cues(row[5])])
-            for row in cursor.fetchall()
-        ]
+        return [(row[0], float(row[1]), row[2], row[3], [_cues(row[4])]) for row in cursor.fetchall()]
 
 
 def _cues(value):
