@@ -2,20 +2,21 @@
 
     python scripts/benchmark_search.py [--server postgres://postgres@127.0.0.1:5432/postgres]
         [--shows 100] [--episodes 1000] [--long-episodes 100] [--transcript-words 6000]
-        [--short-transcript-words 400] [--repeat 5] [--keep] [--reuse]
+        [--short-transcript-words 400] [--repeat 5] [--database search_bench]
+        [--keep | --fill-only | --reuse]
 
-Creates its own database on the server (``search_bench``), migrates it and fills it with public
-shows, episodes (title, summary, show notes), hosts credited on every episode of their show,
-guests on a few, and transcripts: the ``--long-episodes`` most recent episodes of every show have
-a transcript of ``--transcript-words`` words (about a 40-minute conversation), the others a
-shorter one. The words follow a Zipf distribution over an English vocabulary made here without
-any download: the most frequent words of spoken English (stop words included), then words built
-from English stems and endings, so the English configuration stems and drops them as it would
-real speech. Everything is indexed the way the site indexes it (``episodes.search.index``:
-entries, transcript segments, vectors), then ``episodes.search.query.search`` — the function the
-search page calls — is timed for several queries of every kind. Prints the median, p90, p99 and
-maximum of each kind and of all queries, and the size of the database; drops the database unless
-``--keep`` (``--fill-only`` fills and keeps it, ``--reuse`` times a kept one without filling it).
+Creates its own database on the server (``search_bench`` unless ``--database``), migrates it and
+fills it with public shows, episodes (title, summary, show notes), hosts credited on every episode
+of their show, guests on a few, and transcripts: the ``--long-episodes`` most recent episodes of
+every show have a transcript of ``--transcript-words`` words (about a 40-minute conversation), the
+others a shorter one. The words follow a Zipf distribution over an English vocabulary made here
+without any download: the most frequent words of spoken English (stop words included), then words
+built from English stems and endings, so the English configuration stems and drops them as it would
+real speech. Everything is indexed the way the site indexes it (``episodes.search.index``: entries,
+transcript segments, vectors), then ``episodes.search.query.search`` — the function the search page
+calls — is timed for several queries of every kind. Prints the median, p90, p99 and maximum of each
+kind and of all queries, and the size of the database; drops the database unless ``--keep``
+(``--fill-only`` fills and keeps it, ``--reuse`` times a kept one without filling it).
 """
 
 import argparse
@@ -308,10 +309,12 @@ def time_queries(repeat, log):
 
 
 def main():
+    global DATABASE
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
         "--server", default=os.environ.get("TEST_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres")
     )
+    parser.add_argument("--database", default=DATABASE, help="name of the database to create (or --reuse)")
     parser.add_argument("--shows", type=int, default=100)
     parser.add_argument("--episodes", type=int, default=1000)
     parser.add_argument(
@@ -326,6 +329,7 @@ def main():
         "--reuse", action="store_true", help="time the database a --keep run left, without filling it again"
     )
     args = parser.parse_args()
+    DATABASE = args.database
 
     log = print
     if args.reuse:

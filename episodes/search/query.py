@@ -45,28 +45,50 @@ def query_terms(text):
     return [word.lower() for word in WORD.findall(text or "")][:12]
 
 
-def public_entries(show=None, person=None):
+def public_entries(show=None, person=None, among=None):
     """Entries the public may find: the one publication rule, via the entry's episode, show or person.
 
     Written as correlated ``EXISTS`` so that the database checks only the rows the text matched
-    (an index lookup each), instead of listing every public episode first.
+    (an index lookup each), instead of listing every public episode first. With ``among``, the
+    matched entries' (episode ids, show ids, person ids), each check lists only those ids instead,
+    which the database does at once.
     """
     from episodes.models import Episode, Show
-    from people.models import ShowHost
+    from people.models import Credit, ShowHost
 
     episodes = Episode.objects.published()
     if show is not None:
         episodes = episodes.filter(show=show)
     if person is not None:
         episodes = episodes.filter(credits__person=person)
-    condition = Q(kind=SearchEntry.EPISODE) & Exists(episodes.filter(pk=OuterRef("episode_id")))
-    if show is None and person is None:
-        condition |= Q(kind=SearchEntry.SHOW) & Exists(Show.objects.public().filter(pk=OuterRef("show_id")))
-        # Person.objects.public(): credited on a public episode, or hosting a public show.
-        condition |= Q(kind=SearchEntry.PERSON) & (
-            Exists(Episode.objects.published().filter(credits__person_id=OuterRef("person_id")))
-            | Exists(ShowHost.objects.filter(show__in=Show.objects.public(), person_id=OuterRef("person_id")))
+    shows = Show.objects.public()
+    # Person.objects.public(): credited on a public episode, or hosting a public show.
+    credited = Credit.objects.filter(episode__in=Episode.objects.published())
+    hosts = ShowHost.objects.filter(show__in=Show.objects.public())
+    if among is not None:
+        episode_ids, show_ids, person_ids = among
+        condition = Q(
+            kind=SearchEntry.EPISODE, episode_id__in=episodes.filter(pk__in=episode_ids).values("pk")
         )
+        shown = Q(kind=SearchEntry.SHOW, show_id__in=shows.filter(pk__in=show_ids).values("pk"))
+        # Their credits first, then those credits' episodes: not every public episode.
+        theirs = Credit.objects.filter(person_id__in=person_ids)
+        credited = theirs.filter(
+            episode__in=Episode.objects.published().filter(pk__in=theirs.values("episode_id"))
+        )
+        people = Q(kind=SearchEntry.PERSON) & (
+            Q(person_id__in=credited.values("person_id"))
+            | Q(person_id__in=hosts.filter(person_id__in=person_ids).values("person_id"))
+        )
+    else:
+        condition = Q(kind=SearchEntry.EPISODE) & Exists(episodes.filter(pk=OuterRef("episode_id")))
+        shown = Q(kind=SearchEntry.SHOW) & Exists(shows.filter(pk=OuterRef("show_id")))
+        people = Q(kind=SearchEntry.PERSON) & (
+            Exists(credited.filter(person_id=OuterRef("person_id")))
+            | Exists(hosts.filter(person_id=OuterRef("person_id")))
+        )
+    if show is None and person is None:
+        condition |= shown | people
     return SearchEntry.objects.filter(condition)
 
 
@@ -146,20 +168,26 @@ def _postgresql(text, terms, show, person, limit):
     arms, params = [], []
     phrase = '"' in text
     for config in configs:
-        query = f"(websearch_to_tsquery('{config}', %s) && %s::tsquery)"
-        guard = f"numnode(websearch_to_tsquery('{config}', %s)) > 0"
+        # In a scalar subquery, so that the plan cannot depend on how common the words are: with
+        # the words in view and a LIMIT, PostgreSQL prefers reading the table until enough rows
+        # match (whole transcripts' vectors) to the index. Words that are all stop words give no
+        # query (NULL) rather than the marker alone, which every row of the language matches.
+        parsed = f"websearch_to_tsquery('{config}', %s)"
+        query = f"(SELECT CASE WHEN numnode(q) > 0 THEN q && %s::tsquery END FROM {parsed} AS q)"
         if not phrase:
             for vector in ("head_vector", "vector"):
-                where = f"{guard} AND {vector} @@ {query}{narrowing}"
-                arms.append(f"(SELECT id FROM episodes_searchentry WHERE {where} LIMIT %s)")
-                params += [text, text, marker(config), *narrowing_params, RANK_CANDIDATES]
+                arms.append(
+                    f"(SELECT id FROM episodes_searchentry WHERE {vector} @@ {query}{narrowing} LIMIT %s)"
+                )
+                params += [marker(config), text, *narrowing_params, RANK_CANDIDATES]
             continue
         # A phrase: the index finds rows holding all its words (exactly, without reading them), of
         # which the first PHRASE_CANDIDATES are read to check the words' order. Words as common as
         # “really think” are in most rows, so checking every one of them would read the whole table.
         all_words = (
-            f"(regexp_replace(websearch_to_tsquery('{config}', %s)::text, '<(\\d+|-)>', '&', 'g')::tsquery"
-            " && %s::tsquery)"
+            "(SELECT CASE WHEN numnode(q) > 0 THEN"
+            " regexp_replace(q::text, '<(\\d+|-)>', '&', 'g')::tsquery && %s::tsquery END"
+            f" FROM {parsed} AS q)"
         )
         for column, table, narrow in (
             ("id", "episodes_searchentry", narrowing),
@@ -168,19 +196,24 @@ def _postgresql(text, terms, show, person, limit):
             vector = "head_vector" if table == "episodes_searchentry" else "vector"
             arms.append(
                 f"(SELECT found AS id FROM (SELECT {column} AS found, {vector} AS v FROM {table}"
-                f" WHERE {guard} AND {vector} @@ {all_words}{narrow} LIMIT %s) AS c"
+                f" WHERE {vector} @@ {all_words}{narrow} LIMIT %s) AS c"
                 f" WHERE v @@ {query} LIMIT %s)"
             )
-            params += [text, text, marker(config), *narrowing_params, PHRASE_CANDIDATES]
-            params += [text, marker(config), RANK_CANDIDATES]
+            params += [marker(config), text, *narrowing_params, PHRASE_CANDIDATES]
+            params += [marker(config), text, RANK_CANDIDATES]
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT DISTINCT id FROM ({' UNION ALL '.join(arms)}) AS matched", params)
-        matched = [row[0] for row in cursor.fetchall()]
+        cursor.execute(
+            "SELECT e.id, e.episode_id, e.show_id, e.person_id FROM episodes_searchentry e"
+            f" WHERE e.id IN ({' UNION ALL '.join(arms)})",
+            params,
+        )
+        matched = cursor.fetchall()
     if not matched:
         return []
+    among = [sorted({row[column] for row in matched if row[column] is not None}) for column in (1, 2, 3)]
     allowed_sql, allowed_params = (
-        public_entries(show=show, person=person)
-        .filter(pk__in=matched)
+        public_entries(show=show, person=person, among=among)
+        .filter(pk__in=[row[0] for row in matched])
         .order_by()
         .values("pk")
         .query.sql_with_params()
@@ -200,7 +233,7 @@ def _postgresql(text, terms, show, person, limit):
                    ts_rank('{{0.1, 0.2, 0.4, 1.0}}', e.head_vector,
                            websearch_to_tsquery(e.config::regconfig, %s)) AS rank
             FROM episodes_searchentry e
-            WHERE e.id IN ({allowed_sql})
+            WHERE e.id = ANY(%s) AND e.id IN ({allowed_sql})
             ORDER BY rank DESC, e.id DESC
             LIMIT %s
         )
@@ -209,7 +242,17 @@ def _postgresql(text, terms, show, person, limit):
                CASE WHEN kind = 'episode' THEN coalesce({segment}, {segment}) END
         FROM hits ORDER BY rank DESC, id DESC
     """
-    params = [text, text, *allowed_params, limit, title_options, options, text, any_of(terms)]
+    params = [
+        text,
+        text,
+        [row[0] for row in matched],
+        *allowed_params,
+        limit,
+        title_options,
+        options,
+        text,
+        any_of(terms),
+    ]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return [(row[0], float(row[1]), row[2], row[3], [_cues(row[4])]) for row in cursor.fetchall()]
