@@ -14,8 +14,8 @@ from .index import FTS_TABLE, SEGMENT_FTS_TABLE, config_for_language, marker
 from .models import SearchEntry
 
 MAX_RESULTS = 50
-RANK_CANDIDATES = 500
-PHRASE_CANDIDATES = 2000
+RANK_CANDIDATES = 200
+PHRASE_CANDIDATES = 1000
 # Highlights come back from the database between these, so the text can be escaped first.
 START, STOP = "\x02", "\x03"
 WORD = re.compile(r"\w+", re.UNICODE)
@@ -45,14 +45,8 @@ def query_terms(text):
     return [word.lower() for word in WORD.findall(text or "")][:12]
 
 
-def public_entries(show=None, person=None, among=None):
-    """Entries the public may find: the one publication rule, via the entry's episode, show or person.
-
-    Written as correlated ``EXISTS`` so that the database checks only the rows the text matched
-    (an index lookup each), instead of listing every public episode first. With ``among``, the
-    matched entries' (episode ids, show ids, person ids), each check lists only those ids instead,
-    which the database does at once.
-    """
+def _rules(show=None, person=None):
+    """The publication rule's querysets: episodes (within the filters), shows, people's credits and hosts."""
     from episodes.models import Episode, Show
     from people.models import Credit, ShowHost
 
@@ -61,35 +55,68 @@ def public_entries(show=None, person=None, among=None):
         episodes = episodes.filter(show=show)
     if person is not None:
         episodes = episodes.filter(credits__person=person)
-    shows = Show.objects.public()
     # Person.objects.public(): credited on a public episode, or hosting a public show.
     credited = Credit.objects.filter(episode__in=Episode.objects.published())
     hosts = ShowHost.objects.filter(show__in=Show.objects.public())
-    if among is not None:
-        episode_ids, show_ids, person_ids = among
-        condition = Q(
-            kind=SearchEntry.EPISODE, episode_id__in=episodes.filter(pk__in=episode_ids).values("pk")
-        )
-        shown = Q(kind=SearchEntry.SHOW, show_id__in=shows.filter(pk__in=show_ids).values("pk"))
-        # Their credits first, then those credits' episodes: not every public episode.
-        theirs = Credit.objects.filter(person_id__in=person_ids)
-        credited = theirs.filter(
-            episode__in=Episode.objects.published().filter(pk__in=theirs.values("episode_id"))
-        )
-        people = Q(kind=SearchEntry.PERSON) & (
-            Q(person_id__in=credited.values("person_id"))
-            | Q(person_id__in=hosts.filter(person_id__in=person_ids).values("person_id"))
-        )
-    else:
-        condition = Q(kind=SearchEntry.EPISODE) & Exists(episodes.filter(pk=OuterRef("episode_id")))
-        shown = Q(kind=SearchEntry.SHOW) & Exists(shows.filter(pk=OuterRef("show_id")))
-        people = Q(kind=SearchEntry.PERSON) & (
-            Exists(credited.filter(person_id=OuterRef("person_id")))
-            | Exists(hosts.filter(person_id=OuterRef("person_id")))
+    return episodes, Show.objects.public(), credited, hosts
+
+
+def _public_person():
+    _, _, credited, hosts = _rules()
+    return Exists(credited.filter(person_id=OuterRef("person_id"))) | Exists(
+        hosts.filter(person_id=OuterRef("person_id"))
+    )
+
+
+def public_entries(show=None, person=None):
+    """Entries the public may find: the one publication rule, via the entry's episode, show or person.
+
+    Written as correlated ``EXISTS`` so that the database checks only the rows the text matched
+    (an index lookup each), instead of listing every public episode first.
+    """
+    episodes, shows, _, _ = _rules(show, person)
+    condition = Q(kind=SearchEntry.EPISODE) & Exists(episodes.filter(pk=OuterRef("episode_id")))
+    if show is None and person is None:
+        condition |= Q(kind=SearchEntry.SHOW) & Exists(shows.filter(pk=OuterRef("show_id")))
+        condition |= Q(kind=SearchEntry.PERSON) & _public_person()
+    return SearchEntry.objects.filter(condition)
+
+
+def public_among(matched, show=None, person=None):
+    """(sql, params) of the ids of the public entries among ``matched`` (id, kind, episode, show, person).
+
+    The same rule as ``public_entries``, one statement per kind so that each checks only its own
+    matched rows: the episodes and shows by their ids, each person with an ``EXISTS`` that stops
+    at their first public credit (not a list of every public credit).
+    """
+    episodes, shows, _, _ = _rules(show, person)
+
+    def of(kind):
+        return [row for row in matched if row[1] == kind]
+
+    arms = []
+    rows = of(SearchEntry.EPISODE)
+    if rows:
+        arms.append(
+            SearchEntry.objects.filter(
+                pk__in=[row[0] for row in rows], episode__in=episodes.filter(pk__in=[row[2] for row in rows])
+            )
         )
     if show is None and person is None:
-        condition |= shown | people
-    return SearchEntry.objects.filter(condition)
+        rows = of(SearchEntry.SHOW)
+        if rows:
+            arms.append(
+                SearchEntry.objects.filter(
+                    pk__in=[row[0] for row in rows], show__in=shows.filter(pk__in=[row[3] for row in rows])
+                )
+            )
+        rows = of(SearchEntry.PERSON)
+        if rows:
+            arms.append(SearchEntry.objects.filter(_public_person(), pk__in=[row[0] for row in rows]))
+    compiled = [arm.order_by().values("pk").query.sql_with_params() for arm in arms]
+    return " UNION ALL ".join(f"({sql})" for sql, _ in compiled), [
+        p for _, params in compiled for p in params
+    ]
 
 
 def search(text, *, show=None, person=None, limit=MAX_RESULTS):
@@ -203,21 +230,16 @@ def _postgresql(text, terms, show, person, limit):
             params += [marker(config), text, RANK_CANDIDATES]
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT e.id, e.episode_id, e.show_id, e.person_id FROM episodes_searchentry e"
+            "SELECT e.id, e.kind, e.episode_id, e.show_id, e.person_id FROM episodes_searchentry e"
             f" WHERE e.id IN ({' UNION ALL '.join(arms)})",
             params,
         )
         matched = cursor.fetchall()
     if not matched:
         return []
-    among = [sorted({row[column] for row in matched if row[column] is not None}) for column in (1, 2, 3)]
-    allowed_sql, allowed_params = (
-        public_entries(show=show, person=person, among=among)
-        .filter(pk__in=[row[0] for row in matched])
-        .order_by()
-        .values("pk")
-        .query.sql_with_params()
-    )
+    allowed_sql, allowed_params = public_among(matched, show=show, person=person)
+    if not allowed_sql:
+        return []
     options = f"StartSel={START}, StopSel={STOP}, MaxFragments=1, MaxWords=24, MinWords=8"
     title_options = f"HighlightAll=true, StartSel={START}, StopSel={STOP}"
     # The first segment holding every word, else the first holding one of them.
