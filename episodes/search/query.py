@@ -142,7 +142,13 @@ def search(text, *, show=None, person=None, limit=MAX_RESULTS):
         rows = _fts5(terms, show, person, limit)
     entries = (
         SearchEntry.objects.select_related("episode__show", "show", "person")
-        .defer("transcript", "body", "summary")
+        # What the results show, not the entries' texts or the episodes' notes and renditions.
+        .only(
+            *("id", "kind", "title", "episode", "show", "person"),
+            *("episode__title", "episode__slug", "episode__published_at", "episode__show"),
+            *("episode__show__slug", "episode__show__title", "show__slug", "show__title"),
+            *("person__slug", "person__name"),
+        )
         .in_bulk([row[0] for row in rows])
     )
     hits = []
