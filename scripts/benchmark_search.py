@@ -235,8 +235,8 @@ def database_sizes(log):
         cursor.execute(
             "SELECT count(*), count(*) FILTER (WHERE length(transcript) > 10000), "
             "(SELECT count(*) FROM episodes_searchsegment), "
-            "round(avg(array_length(regexp_split_to_array(transcript, ' '), 1))) FROM episodes_searchentry "
-            "WHERE kind = 'episode'"
+            "round(avg(length(transcript) - length(replace(transcript, ' ', '')) + 1)) "
+            "FROM episodes_searchentry WHERE kind = 'episode'"
         )
         episodes, long, segments, words = cursor.fetchone()
         log(
