@@ -157,7 +157,10 @@ def search(text, *, show=None, person=None, limit=MAX_RESULTS):
         hit = Hit(entry=entry, rank=rank, highlight=marked(text_hl) if text_hl and START in text_hl else "")
         has_mark = bool(title_hl) and START in title_hl
         hit.extra["title"] = marked(title_hl) if has_mark else conditional_escape(entry.title)
-        # The first segment holding every word, else the first holding one of them.
+        # The first segment holding every word, else the first holding one of them: read in order
+        # through the (entry, position) index. ts_match_vq is @@ written so that the GIN index cannot
+        # serve it; intersecting that with the entry's few segments meant listing every segment
+        # holding a common word, once per hit.
         cue = next((found for found in (spoken_cue(cues, terms) for cues in segments if cues) if found), None)
         if cue is not None:
             start, line = cue
@@ -248,10 +251,13 @@ def _postgresql(text, terms, show, person, limit):
         return []
     options = f"StartSel={START}, StopSel={STOP}, MaxFragments=1, MaxWords=24, MinWords=8"
     title_options = f"HighlightAll=true, StartSel={START}, StopSel={STOP}"
-    # The first segment holding every word, else the first holding one of them.
+    # The first segment holding every word, else the first holding one of them: read in order
+    # through the (entry, position) index. ts_match_vq is @@ written so that the GIN index cannot
+    # serve it; intersecting that with the entry's few segments meant listing every segment
+    # holding a common word, once per hit.
     segment = """(
         SELECT s.cues FROM episodes_searchsegment s
-        WHERE s.entry_id = hits.id AND s.vector @@ websearch_to_tsquery(hits.config::regconfig, %s)
+        WHERE s.entry_id = hits.id AND ts_match_vq(s.vector, websearch_to_tsquery(hits.config::regconfig, %s))
         ORDER BY s.position LIMIT 1
     )"""
     sql = f"""
