@@ -6,7 +6,9 @@ class SearchEntry(models.Model):
 
     The text is copied here when its source is saved. What the database searches lives beside
     this table: a weighted ``tsvector`` column on PostgreSQL, an FTS5 table on SQLite
-    (see ``episodes.search.index``). Entries of drafts and private shows are kept too, so an
+    (see ``episodes.search.index``). The transcript is also cut into ``SearchSegment`` rows, so
+    that a hit finds the second where it is spoken without reading the whole transcript.
+    Entries of drafts and private shows are kept too, so an
     episode becomes findable the moment it becomes public; every query filters them out with
     ``Episode.objects.published()``.
     """
@@ -33,8 +35,6 @@ class SearchEntry(models.Model):
     summary = models.TextField(blank=True)
     body = models.TextField(blank=True)
     transcript = models.TextField(blank=True)
-    # [[start seconds or None, text], …] of the transcript: where a hit is spoken, and its words.
-    cues = models.JSONField(default=list, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -43,3 +43,32 @@ class SearchEntry(models.Model):
 
     def __str__(self):
         return f"{self.kind}: {self.title}"
+
+
+class SearchSegment(models.Model):
+    """A stretch of an episode's transcript (a few consecutive cues), searched on its own.
+
+    ``cues`` holds the stretch's ``[start seconds or None, text]`` cues and, so that a phrase said
+    across two stretches is found in one, the first cue of the next stretch. What the database
+    searches lives beside it, as for ``SearchEntry``: a ``tsvector`` column on PostgreSQL, an FTS5
+    table on SQLite.
+    """
+
+    # Looked up by the unique (entry, position) index, so no index of its own.
+    entry = models.ForeignKey(SearchEntry, on_delete=models.CASCADE, related_name="segments", db_index=False)
+    show = models.ForeignKey(
+        "episodes.Show", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    position = models.PositiveIntegerField()
+    start = models.FloatField(null=True, blank=True)
+    cues = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["entry", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["entry", "position"], name="searchsegment_entry_position")
+        ]
+        indexes = [models.Index(fields=["show"], name="searchsegment_show")]
+
+    def __str__(self):
+        return f"{self.entry_id} #{self.position}"

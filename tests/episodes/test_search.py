@@ -161,12 +161,14 @@ def test_search_page_query_count_is_fixed(client, django_assert_num_queries, cou
     show = make_show(slug="counted")
     for n in range(count):
         episode = make_episode(show, title=f"Pytorch talk {n}")
+        transcript(episode, VTT.replace("Autograd", "Pytorch"))
         credit(episode, make_person(name=f"Pytorch person {n}"))
     rebuild()
 
-    # network, shows for the filter, (PostgreSQL: languages in use, matching ids), the ranked hits,
-    # their entries with objects
-    expected = 6 if connection.vendor == "postgresql" else 4
+    # network, shows for the filter, (PostgreSQL: languages in use, matching ids), the ranked hits
+    # (PostgreSQL: with their transcript segments), (SQLite: their transcript segments), their
+    # entries with objects
+    expected = 6 if connection.vendor == "postgresql" else 5
     with django_assert_num_queries(expected):
         response = client.get("/search/?q=pytorch")
 
@@ -174,10 +176,14 @@ def test_search_page_query_count_is_fixed(client, django_assert_num_queries, cou
     assert (
         html.count('class="search-result search-result--episode"'),
         html.count("search-result--person"),
+        html.count('href="/shows/counted/'),
     ) == (
         count,
         count,
+        # the show, the episode's title, and its transcript line at 2:05
+        3 * count,
     )
+    assert html.count("#t=125") == count
 
 
 def test_search_page_links_transcript_hits_to_the_second_and_filters_by_show(client):
@@ -207,3 +213,94 @@ def test_rebuildsearchindex_command_indexes_everything_again():
     call_command("rebuildsearchindex", stdout=out)
 
     assert (titles(search("forgotten")), out.getvalue()) == (["Forgotten words"], "Indexed 2 entries.\n")
+
+
+def long_vtt(lines):
+    """A WebVTT transcript of one cue per line, ten seconds apart."""
+
+    def stamp(seconds):
+        return f"{seconds // 3600:02d}:{seconds // 60 % 60:02d}:{seconds % 60:02d}.000"
+
+    cues = [f"{stamp(n * 10)} --> {stamp(n * 10 + 9)}\n{line}\n" for n, line in enumerate(lines)]
+    return "WEBVTT\n\n" + "\n".join(cues)
+
+
+FILLER = "we talked about many things that matter to people who build software every day"
+
+
+def test_transcript_is_cut_into_segments_of_about_a_hundred_words_that_overlap_by_one_cue():
+    from episodes.search.index import stretches
+
+    timed = [[n * 10.0, FILLER] for n in range(20)]  # 14 words a cue
+
+    segments = stretches(timed)
+
+    assert [(start, len(cues)) for start, cues in segments] == [(0.0, 9), (80.0, 9), (160.0, 4)]
+    assert (segments[0][1][-1], segments[1][1][0]) == ([80.0, FILLER], [80.0, FILLER])
+
+
+def test_search_transcript_hit_deep_in_a_long_transcript_gives_its_second():
+    episode = make_episode(title="Long conversation", summary="Many things.")
+    lines = [FILLER] * 60
+    lines[47] = "and that is where the flamegraph showed the hot loop"
+    transcript(episode, long_vtt(lines))
+    rebuild()
+
+    [hit] = search("flamegraph")
+
+    assert (hit.transcript_second, str(hit.transcript_highlight)) == (
+        470,
+        "and that is where the <mark>flamegraph</mark> showed the hot loop",
+    )
+    assert SearchEntry.objects.get(episode=episode).segments.count() == 8
+
+
+def test_search_quoted_phrase_said_across_two_segments_is_found():
+    episode = make_episode(title="Interview", summary="A conversation.")
+    lines = [FILLER] * 20
+    # 14 words a cue: the first segment ends with the eighth cue, the second begins with the ninth.
+    lines[7] = FILLER + " quantum"
+    lines[8] = "annealing " + FILLER
+    transcript(episode, long_vtt(lines))
+    rebuild()
+
+    [hit] = search('"quantum annealing"')
+
+    assert (hit.entry.title, hit.transcript_second) == ("Interview", 70)
+
+
+def test_search_quoted_phrase_needs_its_words_in_that_order_on_postgresql():
+    episode = make_episode(title="Interview", summary="A conversation.")
+    transcript(episode)
+    rebuild()
+
+    found = titles(search('"replay them backwards"')), titles(search('"backwards replay"'))
+
+    expected_reversed = [] if connection.vendor == "postgresql" else ["Interview"]
+    assert found == (["Interview"], expected_reversed)
+
+
+def test_search_of_stop_words_finds_nothing_it_does_not_contain():
+    make_episode(title="Tensors")
+    make_episode(title="While tensors")
+    rebuild()
+
+    expected = [] if connection.vendor == "postgresql" else ["While tensors"]
+    assert titles(search("while")) == expected
+
+
+def test_search_forgets_the_transcript_of_a_deleted_episode():
+    episode = make_episode(title="Interview")
+    transcript(episode)
+    rebuild()
+    assert SearchEntry.objects.get(episode=episode).segments.count() == 1
+
+    episode.delete()
+
+    assert titles(search("autograd")) == []
+    if connection.vendor == "sqlite":
+        from episodes.search.index import SEGMENT_FTS_TABLE
+
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT count(*) FROM {SEGMENT_FTS_TABLE}")
+            assert cursor.fetchone()[0] == 0
