@@ -120,7 +120,15 @@ def downloads_in_python(events):
     for event in events:
         window = windows.setdefault(
             (event.episode_id, event.listener),
-            {"requested": 0, "needed": 0, "bot": False, "hosted": False, "app": None, "device": None, "os": None},
+            {
+                "requested": 0,
+                "needed": 0,
+                "bot": False,
+                "hosted": False,
+                "app": None,
+                "device": None,
+                "os": None,
+            },
         )
         window["requested"] += event.bytes_requested
         window["needed"] = max(window["needed"], event.bytes_needed)

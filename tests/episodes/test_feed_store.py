@@ -184,7 +184,9 @@ def test_show_rename_podroll_is_rendered_on_the_first_poll_before_the_task_runs(
     assert signals == [([other.pk], False), ([], True)]  # once per feed, wherever it was rendered
 
 
-def test_files_taken_away_between_the_check_and_the_read_are_rendered_again(client, feed_store_root, settings):
+def test_files_taken_away_between_the_check_and_the_read_are_rendered_again(
+    client, feed_store_root, settings
+):
     settings.FEED_FAST_PATH = False  # the feed view's own check, which the fast path would answer before
     (show,) = stored_network(1)
     before = client.get(show.get_feed_url())

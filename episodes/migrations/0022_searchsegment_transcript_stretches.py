@@ -67,7 +67,7 @@ def drop_structures(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('episodes', '0018_stored_feeds'),
+        ('episodes', '0021_downloadevent_from_datacenter_journalfile'),
     ]
 
     operations = [
