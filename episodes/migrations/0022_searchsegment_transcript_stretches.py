@@ -88,8 +88,4 @@ class Migration(migrations.Migration):
             },
         ),
         migrations.RunPython(create_structures, drop_structures),
-        migrations.RemoveField(
-            model_name='searchentry',
-            name='cues',
-        ),
     ]
