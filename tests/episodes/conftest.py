@@ -5,6 +5,7 @@ import http.server
 import threading
 
 import pytest
+from django.core.cache import cache
 
 
 @pytest.fixture
@@ -23,3 +24,11 @@ def feed_server(tmp_path):
     yield f"http://127.0.0.1:{server.server_address[1]}"
     server.shutdown()
     server.server_close()
+
+
+@pytest.fixture
+def empty_cache():
+    """The cache emptied before and after the test (the feed store's render locks live there)."""
+    cache.clear()
+    yield
+    cache.clear()

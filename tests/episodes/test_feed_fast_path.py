@@ -7,7 +7,6 @@ from wsgiref.util import FileWrapper
 
 import pytest
 import time_machine
-from django.core.cache import cache
 from django.core.exceptions import MiddlewareNotUsed
 from django.db import connection
 from django.test import Client, override_settings
@@ -18,17 +17,10 @@ from episodes.feeds import fastpath, store
 from episodes.models import Show
 from tests.factories import make_episode, make_network, make_show
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("empty_cache")]
 
 FEEDS = ("show", "/network/feed.xml", "/network/publisher.xml", "/network/shows.opml")
 ENCODINGS = (None, "gzip", "gzip;q=0", "br, gzip;q=0.8", "identity")
-
-
-@pytest.fixture(autouse=True)
-def empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ and a show rename rendering its own feed in the request and every other podroll 
 from unittest import mock
 
 import pytest
-from django.core.cache import cache
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django_tasks_db.models import DBTaskResult
@@ -16,14 +15,7 @@ from episodes.models import Episode
 from tests.factories import make_episode, make_network, make_show
 from tests.workers import run_worker
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("empty_cache")]
 
 
 @pytest.fixture

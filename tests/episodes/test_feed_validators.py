@@ -9,7 +9,6 @@ from datetime import timedelta
 
 import pytest
 import time_machine
-from django.core.cache import cache
 from django.utils import timezone
 
 from episodes.feeds.caching import feeds_changed
@@ -19,14 +18,7 @@ from people.models import ShowHost
 from tests.factories import credit, default_host, make_episode, make_network, make_person, make_show
 from tests.workers import run_worker
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("empty_cache")]
 
 
 @pytest.fixture

@@ -3,12 +3,11 @@
 from datetime import timedelta
 
 import pytest
-from django.core.cache import cache
 from django.utils import timezone
 
 from tests.factories import credit, default_host, make_episode, make_full_episode, make_person, make_show
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("empty_cache")]
 
 # network, shows, latest episodes
 HOME_QUERIES = 3
@@ -23,13 +22,6 @@ PERSON_QUERIES = 7
 SITEMAP_INDEX_QUERIES = 2
 # a show's episodes: the show, the content stamp, the paginator's count, the page of rows
 SITEMAP_SECTION_QUERIES = 4
-
-
-@pytest.fixture(autouse=True)
-def empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture(params=[1, 50], ids=["1-item", "50-items"])

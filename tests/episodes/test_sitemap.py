@@ -3,7 +3,6 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.contrib.sitemaps import Sitemap
-from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -11,7 +10,7 @@ from django.utils import timezone
 from episodes.models import Episode
 from tests.factories import credit, default_host, make_episode, make_person, make_show
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("empty_cache")]
 
 NS = {"sm": "http://www.sitemaps.org/schemas/sitemap/0.9"}
 
@@ -93,13 +92,6 @@ def test_sitemap_gives_episode_lastmod_from_its_last_edit(client):
     }
 
     assert lastmods["http://testserver/shows/alpha/first/"] == "2024-05-06"
-
-
-@pytest.fixture(autouse=True)
-def empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def test_sitemap_index_splits_a_large_show_into_pages_of_the_limit(client, monkeypatch):
