@@ -110,11 +110,11 @@ def describes(state, identity):
 
 def files_vouch_for_rows():
     """True when the feed store takes an edited feed's files away in the edit's own transaction
-    (``store.withdraw``): a stored file still in place once an edit has committed is then the
-    current copy, and a poll may trust a row it read earlier for as long as the files it saw with
-    that row are still the same ones. Where files are taken away only after the commit, every
-    poll reads the row (one query), as the feed view does."""
-    return callable(getattr(store, "withdraw", None))
+    (``store.FILES_TAKEN_AWAY_BEFORE_COMMIT``): a stored file still in place once an edit has
+    committed is then the current copy, and a poll may trust a row it read earlier for as long
+    as the files it saw with that row are still the same ones. Otherwise every poll reads the
+    row (one query), as the feed view does."""
+    return store.FILES_TAKEN_AWAY_BEFORE_COMMIT
 
 
 class FeedFastPathMiddleware:

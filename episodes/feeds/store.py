@@ -49,6 +49,9 @@ NETWORK_FEEDS = ("network", "publisher", "opml")
 LOCK_TIMEOUT = 300
 LOCK_WAIT = 30
 GZIP_LEVEL = 6
+# ``mark_changed`` takes an edited feed's files away inside the edit's transaction, so a stored
+# file still in place once an edit has committed is the current copy (the fast path relies on it).
+FILES_TAKEN_AWAY_BEFORE_COMMIT = True
 
 
 def show_feed_name(show_id):
