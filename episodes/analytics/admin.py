@@ -148,7 +148,7 @@ def render_report(request, *, title, crumbs, tables, charts, filename, date_rang
 
 def network_dashboard(request):
     shows = analytics_shows(request)
-    date_range, message = queries.DateRange.from_query(request.GET)
+    date_range, message = queries.range_with_figures(request.GET, shows)
     by_day = by_day_table(queries.downloads_by_day(shows, date_range))
     show_table = Table(
         "shows",
@@ -195,7 +195,7 @@ def show_dashboard(request, show_id):
     shows = analytics_shows(request)
     show = get_object_or_404(shows, pk=show_id)
     one = shows.filter(pk=show.pk)
-    date_range, message = queries.DateRange.from_query(request.GET)
+    date_range, message = queries.range_with_figures(request.GET, one)
     by_day = by_day_table(queries.downloads_by_day(one, date_range))
     comparison = queries.first_days_comparison(one, days=7, count=10)
     first_week = Table(
@@ -246,7 +246,7 @@ def show_dashboard(request, show_id):
 def episode_dashboard(request, episode_id):
     shows = analytics_shows(request)
     episode = get_object_or_404(Episode.objects.filter(show__in=shows).select_related("show"), pk=episode_id)
-    date_range, message = queries.DateRange.from_query(request.GET)
+    date_range, message = queries.range_with_figures(request.GET, None, episode=episode)
     by_day = by_day_table(queries.downloads_by_day(None, date_range, episode=episode))
     figures, empty = queries.episode_figures([episode.pk], date_range)
     summary = Table("summary", "Figures", FIGURE_COLUMNS, [figures_row(figures.get(episode.pk, empty))])

@@ -7,7 +7,7 @@ whatever the number of shows, episodes or days.
 from dataclasses import dataclass
 from datetime import UTC, date, timedelta
 
-from django.db.models import F, Q, Sum
+from django.db.models import F, Max, Q, Sum
 from django.utils import timezone
 
 from .models import Breakdown, EpisodeDay, EpisodeTotal, EpisodeWindow, RollingWindow, ShowBreakdown
@@ -49,6 +49,32 @@ class DateRange:
         if days is None:
             return default, "Choose 7, 30, 90 or 365 days; showing the last 30 days."
         return cls(today - timedelta(days=days - 1), today), None
+
+
+def latest_download_day(shows, episode=None):
+    """The latest day with downloads of ``episode``, or of any of ``shows``: one query."""
+    if episode is not None:
+        rows = EpisodeDay.objects.filter(episode=episode, downloads__gt=0)
+    else:
+        rows = ShowBreakdown.objects.filter(show__in=shows, dimension=ShowBreakdown.TOTAL, downloads__gt=0)
+    return rows.aggregate(latest=Max("day"))["latest"]
+
+
+def range_with_figures(params, shows, episode=None, today=None):
+    """The range a dashboard shows: ``DateRange.from_query``, except that a preset range (the
+    last 7, 30, 90 or 365 days) with no downloads at all, where earlier days have some, ends on
+    the latest day with downloads instead, and the message says so. Dates asked for are kept."""
+    date_range, message = DateRange.from_query(params, today=today)
+    if message is not None or params.get("start") or params.get("end"):
+        return date_range, message
+    latest = latest_download_day(shows, episode)
+    if latest is None or latest >= date_range.start:
+        return date_range, message
+    shifted = DateRange(latest - timedelta(days=date_range.days - 1), latest)
+    return shifted, (
+        f"No downloads in the last {date_range.days} days: showing the {date_range.days} days up to "
+        f"{latest.isoformat()}, the latest day with downloads."
+    )
 
 
 def rolling_window(date_range):

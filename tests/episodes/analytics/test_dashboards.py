@@ -328,3 +328,65 @@ def test_rolling_windows_give_the_figures_the_days_give(world):
     assert {days: figures(days) for days in (7, 30, 90)} == from_windows
     assert from_windows[7] != from_windows[30] != from_windows[90]
     assert len(from_windows[90][0]) == 20
+
+
+@pytest.fixture
+def quiet_lately():
+    """Show A: downloads 100 and 101 days ago only; show B: downloads today."""
+    show_a = make_show(title="Alpha Show", slug="alpha")
+    show_b = make_show(title="Bravo Show", slug="bravo")
+    old = make_episode(show_a, title="Alpha old", published_at=datetime.now(UTC) - timedelta(days=120))
+    recent_b = make_episode(show_b, title="Bravo new", published_at=datetime.now(UTC) - timedelta(days=3))
+    for days_ago, listeners in ((100, 3), (101, 2)):
+        add_events(old, TODAY - timedelta(days=days_ago), listeners)
+        rollup_day(TODAY - timedelta(days=days_ago))
+    add_events(recent_b, TODAY, 4)
+    rollup_day(TODAY)
+    producer_a = make_user("producer_a", role=Team.PRODUCER, shows=[show_a])
+    return show_a, show_b, old, producer_a
+
+
+def test_a_preset_range_without_downloads_ends_on_the_latest_day_with_some_and_says_so(quiet_lately):
+    show_a, _, old, producer_a = quiet_lately
+    client = Client()
+    client.force_login(producer_a)
+    latest = TODAY - timedelta(days=100)
+
+    network = client.get(reverse("admin:analytics_network"))
+    show = client.get(reverse("admin:analytics_show", args=[show_a.pk]) + "?days=7")
+    episode = client.get(reverse("admin:analytics_episode", args=[old.pk]))
+
+    assert (network.context["date_range"].start, network.context["date_range"].end) == (
+        latest - timedelta(days=29),
+        latest,
+    )
+    assert network.context["range_message"] == (
+        f"No downloads in the last 30 days: showing the 30 days up to {latest.isoformat()}, "
+        "the latest day with downloads."
+    )
+    assert (show.context["date_range"].start, show.context["date_range"].end) == (
+        latest - timedelta(days=6),
+        latest,
+    )
+    assert episode.context["date_range"].end == latest
+    by_day = dict(row for row in network.context["tables"][0].rows)
+    assert (by_day[latest.isoformat()], by_day[(latest - timedelta(days=1)).isoformat()]) == (3, 2)
+
+
+def test_a_range_with_downloads_or_dates_asked_for_is_kept(quiet_lately):
+    show_a, show_b, _, producer_a = quiet_lately
+    admin = make_user("netadmin", role=Team.NETWORK_ADMIN, all_shows=True)
+    client = Client()
+    client.force_login(admin)
+    producer = Client()
+    producer.force_login(producer_a)
+
+    network = client.get(reverse("admin:analytics_network"))  # show B had downloads today
+    asked = producer.get(reverse("admin:analytics_network") + f"?start={TODAY - timedelta(days=9)}")
+
+    assert (network.context["date_range"].end, network.context["range_message"]) == (TODAY, None)
+    assert (asked.context["date_range"].start, asked.context["date_range"].end) == (
+        TODAY - timedelta(days=9),
+        TODAY,
+    )
+    assert asked.context["range_message"] is None
