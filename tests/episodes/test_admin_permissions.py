@@ -14,18 +14,14 @@ from people.models import Credit, Person
 from sponsors.models import Campaign, Sponsor, SponsorRead
 from tests.factories import (
     EPISODE_TAG_PREFIXES,
-    credit,
     make_campaign,
-    make_episode,
-    make_person,
     make_show,
     make_user,
-    sponsor_read,
 )
+from tests.worlds import MARKER_B, two_show_world
 
 pytestmark = pytest.mark.django_db
 
-MARKER_B = "ZEBRA-MARKER-B"
 LOGIN = "/admin/login/"
 
 ROLES = ["anonymous", "producer_a", "editor_a", "network_admin"]
@@ -34,58 +30,17 @@ ROLES = ["anonymous", "producer_a", "editor_a", "network_admin"]
 @pytest.fixture
 def world():
     """Two shows, each with a draft carrying everything an episode can; B's all carry the marker."""
-    network = Network.objects.create(name="The Network")
-    show_a = make_show(title="Alpha Show", slug="alpha")
-    show_b = make_show(title=f"Bravo Show {MARKER_B}", slug="bravo", is_public=False)
-    person_a = make_person(name="Alice Guest", slug="alice")
-    person_b = make_person(name="Bob Guest", slug="bob")
-    campaign_a = make_campaign(show_a, name="Alpha Flight")
-    campaign_b = make_campaign(show_b, name=f"Bravo Flight {MARKER_B}")
-    shared_campaign = make_campaign(show_a, show_b, name="Shared Flight", sponsor=campaign_a.sponsor)
-    episodes = {}
-    for key, show, person, campaign in [
-        ("a", show_a, person_a, campaign_a),
-        ("b", show_b, person_b, campaign_b),
-    ]:
-        marker = MARKER_B if key == "b" else "alpha"
-        episode = make_episode(
-            show,
-            title=f"Draft of {show.slug} {marker}",
-            slug=f"draft-{key}",
-            summary=f"Summary {marker}",
-            show_notes=f"<p>Notes {marker}</p>",
-            status=Episode.DRAFT,
-        )
-        credit(episode, person, role="guest")
-        sponsor_read(episode, campaign, copy=f"<p>Read {marker}</p>")
-        EpisodeLink.objects.create(episode=episode, title=f"Link {marker}", url="https://example.com/")
-        Announcement.objects.create(show=show, text=f"<p>News {marker}</p>", starts_on="2020-01-01")
-        episodes[key] = episode
-    users = {
-        "anonymous": None,
-        "producer_a": make_user("producer_a", role=Team.PRODUCER, shows=[show_a]),
-        "editor_a": make_user("editor_a", role=Team.EDITOR, shows=[show_a]),
-        "network_admin": make_user("netadmin", role=Team.NETWORK_ADMIN, all_shows=True),
-    }
-    team_b = Team.objects.create(name=f"Bravo team {MARKER_B}", role=Team.EDITOR)
-    team_b.shows.add(show_b)
-    return {
-        "network": network,
-        "show_a": show_a,
-        "show_b": show_b,
-        "episode_a": episodes["a"],
-        "episode_b": episodes["b"],
-        "person_a": person_a,
-        "person_b": person_b,
-        "sponsor_a": campaign_a.sponsor,
-        "sponsor_b": campaign_b.sponsor,
-        "campaign_a": campaign_a,
-        "campaign_b": campaign_b,
-        "shared_campaign": shared_campaign,
-        "team_a": Team.objects.get(members=users["producer_a"]),
-        "team_b": team_b,
-        "users": users,
-    }
+    world = two_show_world()
+    for key, marker in (("a", "alpha"), ("b", MARKER_B)):
+        episode = world[f"episode_{key}"]
+        episode.show_notes = f"<p>Notes {marker}</p>"
+        episode.save()
+        Announcement.objects.create(show=episode.show, text=f"<p>News {marker}</p>", starts_on="2020-01-01")
+    world["shared_campaign"] = make_campaign(
+        world["show_a"], world["show_b"], name="Shared Flight", sponsor=world["sponsor_a"]
+    )
+    world["users"] = {"anonymous": None, **world["users"]}
+    return world
 
 
 def client_for(world, role):

@@ -13,8 +13,9 @@ from django.utils import timezone
 from episodes.api.models import ApiToken
 from episodes.models import Episode, Transcript
 from tests.factories import make_person, make_user
+from tests.worlds import MARKER_B
 
-from .conftest import MARKER_B, token_client
+from .conftest import token_client
 
 pytestmark = pytest.mark.django_db
 

@@ -9,8 +9,7 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from episodes.api.models import ApiToken, hash_token
-
-from .conftest import MARKER_B
+from tests.worlds import MARKER_B
 
 pytestmark = pytest.mark.django_db
 
