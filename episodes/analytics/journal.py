@@ -198,8 +198,9 @@ def load_file(path, columns, model):
     return inserted, skipped, finished
 
 
-def load(directory=None):
+def load(directory=None, progress=None):
     """Move every journal line into the database. Returns {"events", "skipped", "files"}.
+    ``progress(done, total, name, totals)`` is called after each file.
 
     One loader at a time per directory (a lock file); another one finding it taken returns at
     once with nothing done, as the running one will load what is there.
@@ -217,11 +218,14 @@ def load(directory=None):
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             return totals
-        for path in sorted(directory.glob(f"*{SUFFIX}")):
+        paths = sorted(directory.glob(f"*{SUFFIX}"))
+        for done, path in enumerate(paths, 1):
             inserted, skipped, finished = load_file(path, EVENT_COLUMNS, DownloadEvent)
             totals["events"] += inserted
             totals["skipped"] += skipped
             totals["files"] += finished
+            if progress is not None:
+                progress(done, len(paths), path.name, totals)
     finally:
         os.close(lock)
     return totals

@@ -16,10 +16,13 @@ class Command(BaseCommand):
 
     def handle(self, *args, directory, **options):
         recorder.prepare_salts()
-        totals = journal.load(directory)
+        totals = journal.load(directory, progress=self.progress)
         self.stdout.write(
             f"Loaded {totals['events']} download events; {totals['files']} finished journal files "
             f"deleted"
             + (f"; {totals['skipped']} unreadable lines skipped" if totals["skipped"] else "")
             + "."
         )
+
+    def progress(self, done, total, name, totals):
+        self.stdout.write(f"[{done}/{total}] {name}: {totals['events']} events loaded so far")

@@ -206,3 +206,23 @@ def _request():
     from django.test import RequestFactory
 
     return RequestFactory().get("/", HTTP_USER_AGENT=APP, REMOTE_ADDR="203.0.113.50")
+
+
+def test_load_command_reports_each_file_as_it_goes(journal_dir, episode, settings):
+    import io
+
+    from django.core.management import call_command
+
+    settings.PODCASTCMS_ANALYTICS_JOURNAL_ROTATE_SECONDS = 0
+    fetch(episode)
+    fetch(episode, address="203.0.113.8")
+    older, newer = sorted(path.name for path in journal_dir.glob("*.jsonl"))
+    out = io.StringIO()
+
+    call_command("load_download_events", stdout=out)
+
+    assert out.getvalue().splitlines() == [
+        f"[1/2] {older}: 1 events loaded so far",
+        f"[2/2] {newer}: 2 events loaded so far",
+        "Loaded 2 download events; 1 finished journal files deleted.",
+    ]
